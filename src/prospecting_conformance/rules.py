@@ -40,38 +40,61 @@ class Rule:
 _RULES = [
     Rule("E1", "body is a JSON object with success (bool), data, error, traceId", "documented"),
     Rule("E2", "success: true iff 2xx; then error is null and data is not null", "inferred"),
-    Rule("E3", "success: false iff 4xx/5xx; then data is null, error.code and error.message "
-         "are non-empty strings, details a string if present", "inferred"),
+    Rule(
+        "E3",
+        "success: false iff 4xx/5xx; then data is null, error.code and error.message "
+        "are non-empty strings, details a string if present",
+        "inferred",
+    ),
     Rule("E4", "traceId is non-empty and unique across the run", "inferred"),
     Rule("E5", "Content-Type is application/json", "inferred"),
     Rule("E6", "error.code is the stable code the spec declares for the status", "inferred"),
     Rule("S1", "only status codes the spec documents for the operation", "documented"),
     Rule("S2", "body and headers match the spec's schema for that status", "documented"),
     Rule("S3", "no 500 for any input", "documented"),
-    Rule("S4", "invalid input is rejected with a 4xx envelope; valid input is accepted",
-         "inferred"),
+    Rule(
+        "S4", "invalid input is rejected with a 4xx envelope; valid input is accepted", "inferred"
+    ),
     Rule("A1", "no key: 401 on every operation", "documented"),
     Rule("A2", "invalid key (unknown, empty, wrong header, wrong prefix): 401", "documented"),
-    Rule("A3", "every operation x every role key: 2xx iff the key holds the required scope, "
-         "else 403", "documented"),
-    Rule("A4", "another account group's paths: 403; jobs of one group unreachable from the other",
-         "inferred"),
+    Rule(
+        "A3",
+        "every operation x every role key: 2xx iff the key holds the required scope, else 403",
+        "documented",
+    ),
+    Rule(
+        "A4",
+        "another account group's paths: 403; jobs of one group unreachable from the other",
+        "inferred",
+    ),
     Rule("A5", "authentication before validation (no key + bad body: 401)", "inferred"),
-    Rule("L1", "start: 202, job envelope, status queued or running, Location resolves to the job",
-         "documented"),
-    Rule("L2", "polling: enum statuses, legal transitions only, terminal stays terminal, "
-         "processed never decreases, terminal within the deadline, completed has a result, "
-         "failed an error", "inferred"),
-    Rule("L3", "cancel a running job: 200 cancelled, stays cancelled, no more progress",
-         "documented"),
+    Rule(
+        "L1",
+        "start: 202, job envelope, status queued or running, Location resolves to the job",
+        "documented",
+    ),
+    Rule(
+        "L2",
+        "polling: enum statuses, legal transitions only, terminal stays terminal, "
+        "processed never decreases, terminal within the deadline, completed has a result, "
+        "failed an error",
+        "inferred",
+    ),
+    Rule(
+        "L3", "cancel a running job: 200 cancelled, stays cancelled, no more progress", "documented"
+    ),
     Rule("L4", "cancel again: 200 (idempotent)", "inferred"),
     Rule("L5", "cancel a completed or failed job: 409, status unchanged", "inferred"),
     Rule("L6", "unknown job id: 404 on get and cancel", "inferred"),
     Rule("L7", "unknown saved search: 404; malformed body: 400", "inferred"),
     Rule("L8", "the job records source and savedSearchId", "inferred"),
     Rule("L9", "job ids are unique", "inferred"),
-    Rule("R1", "a 429 is an error envelope with whole-second Retry-After; after waiting, the "
-         "request succeeds", "documented"),
+    Rule(
+        "R1",
+        "a 429 is an error envelope with whole-second Retry-After; after waiting, the "
+        "request succeeds",
+        "documented",
+    ),
     Rule("R2", "the suite's client never sends faster than allowed after a 429", "ours"),
     Rule("P1", "known provider id: 200 with that providerId; unknown: 404", "inferred"),
     Rule("T1", "the target answered: no transport error, timeout or exhausted retry", "ours"),

@@ -161,9 +161,7 @@ class Spec:
             media = response.get("content", {}).get("application/json")
             headers = {}
             for name, header in response.get("headers", {}).items():
-                resolved, header_pointer = self._deref(
-                    header, f"{pointer}/headers/{_escape(name)}"
-                )
+                resolved, header_pointer = self._deref(header, f"{pointer}/headers/{_escape(name)}")
                 headers[name.lower()] = HeaderSpec(
                     name=name,
                     required=bool(resolved.get("required")),

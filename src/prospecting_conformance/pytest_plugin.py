@@ -1,0 +1,3 @@
+"""The thin pytest layer over the library: options, the target fixture, report hooks."""
+
+from __future__ import annotations
