@@ -1,0 +1,247 @@
+"""The schemathesis layer: generated cases from the spec, judged by the suite's own rules.
+
+Schemathesis generates the cases (examples, coverage, fuzzing in positive and negative modes,
+and the stateful phase that follows the spec's links) and sends them. Every response is then
+judged by checks registered here, each named for the rule it enforces:
+
+- `prospecting_contract`: E1-E6, S1, S2 through the library's validators, the same functions
+  the contract tests use;
+- the rest adapt schemathesis' own checks, which need its knowledge of how a case was
+  generated (a negative case must be rejected, a positive one accepted), and re-raise their
+  failures as findings that name our rule ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis import engine
+from schemathesis.core.failures import Failure
+from schemathesis.engine import events
+from schemathesis.engine.run import PhaseName
+from schemathesis.specs.openapi import checks as builtin
+
+from prospecting_conformance.findings import ConformanceError, Finding
+from prospecting_conformance.observed import Observed
+from prospecting_conformance.profiles import PROFILE_SETTINGS
+from prospecting_conformance.recorder import Recorder
+from prospecting_conformance.session import RunContext, current
+from prospecting_conformance.spec import Spec
+from prospecting_conformance.target import TargetConfig
+
+__all__ = [
+    "FUZZ_CHECKS",
+    "StatefulRun",
+    "fuzz_schema",
+    "reachability_problems",
+    "run_stateful",
+    "spec_links",
+]
+
+# Statuses that say a case bounced off the API's guards instead of reaching its logic.
+GUARD_STATUSES = frozenset({401, 403, 404})
+
+CheckFunction = Callable[[Any, Any, Any], bool | None]
+
+
+def _observed(response: Any, case: Any) -> Observed:
+    request = response.request
+    body = request.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    operation_id = case.operation.definition.raw["operationId"]
+    if request.method.lower() != case.operation.method.lower():
+        operation_id = f"{request.method.upper()} {case.operation.path}"
+    return Observed.build(
+        operation_id=operation_id,
+        method=request.method,
+        url=request.url,
+        status=response.status_code,
+        headers={name: ", ".join(values) for name, values in response.headers.items()},
+        text=response.content.decode(response.encoding or "utf-8", "replace"),
+        request_headers=dict(request.headers),
+        request_body=body,
+        redactor=current().redactor,
+    )
+
+
+def _fail(context: RunContext, findings: list[Finding]) -> None:
+    if findings:
+        context.recorder.record(findings)
+        raise ConformanceError(findings)
+
+
+def prospecting_contract(ctx: Any, response: Any, case: Any) -> bool | None:
+    """E1-E6, S1, S2: the envelope and the spec's schema for the status, by the library."""
+    context = current()
+    observed = _observed(response, case)
+    findings = context.observe(observed, generated=True)
+    if findings:
+        raise ConformanceError(findings)
+    return True
+
+
+def _adapt(rule: str, check: CheckFunction, doc: str) -> CheckFunction:
+    """A check that runs a schemathesis check and reports its failure under `rule`."""
+
+    def adapted(ctx: Any, response: Any, case: Any) -> bool | None:
+        try:
+            return check(ctx, response, case)
+        except Failure as failure:
+            observed = _observed(response, case)
+            _fail(current(), [observed.finding(rule, f"{failure.title}: {failure.message}")])
+            raise AssertionError("unreachable") from failure
+
+    adapted.__name__ = f"prospecting_{rule.lower()}_{check.__name__}"
+    adapted.__doc__ = doc
+    return adapted
+
+
+def prospecting_s3_no_server_error(ctx: Any, response: Any, case: Any) -> bool | None:
+    """S3: no 500 for any input."""
+    if response.status_code == 500:
+        observed = _observed(response, case)
+        _fail(current(), [observed.finding("S3", "Received 500; expected no server error.")])
+    return None
+
+
+FUZZ_CHECKS: dict[str, CheckFunction] = {
+    check.__name__: schemathesis.check(check)
+    for check in (
+        prospecting_contract,
+        prospecting_s3_no_server_error,
+        _adapt("S4", builtin.negative_data_rejection, "S4: invalid input is rejected with a 4xx."),
+        _adapt("S4", builtin.positive_data_acceptance, "S4: valid input is accepted."),
+        _adapt("S4", builtin.unsupported_method, "S4: an undeclared method gets 405 with Allow."),
+        _adapt("S4", builtin.missing_required_header, "S4: a missing required header is a 4xx."),
+        _adapt("A1", builtin.ignored_auth, "A1: the API does not ignore missing or bad keys."),
+        _adapt("L1", builtin.ensure_resource_availability, "L1: an accepted job is reachable."),
+        _adapt("L6", builtin.use_after_free, "L6: a job that is gone stays gone."),
+    )
+}
+
+
+def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
+    """The spec as schemathesis loads it, pointed at the run's target with its settings."""
+    profile = PROFILE_SETTINGS[target.profile]
+    key = target.key_for("all") or ""
+    config = schemathesis.Config.from_dict(
+        {
+            "seed": seed,
+            "base-url": target.base_url,
+            "headers": {target.auth_header: f"{target.auth_prefix}{key}"},
+            # A random account group is a 403 for every case (DESIGN.md §7): pin it so that
+            # generated cases reach the handlers.
+            "parameters": {"path.accountGroupId": target.account_group_id},
+            "generation": {
+                "max-examples": profile.max_examples,
+                "database": "none",
+            },
+            "phases": {
+                "stateful": {
+                    "max-steps": profile.stateful_max_steps,
+                    # The spec declares every link; inferred ones would dilute the walk.
+                    "inference": {"algorithms": []},
+                    # Negative steps break the chains the links build (a rejected start has
+                    # no job to poll); the fuzzing phase covers negative cases per operation.
+                    "generation": {
+                        "max-examples": profile.stateful_max_examples,
+                        "mode": "positive",
+                    },
+                },
+            },
+            "checks": {
+                "enabled": False,
+                **{name: {"enabled": True} for name in FUZZ_CHECKS},
+            },
+            "request-timeout": 10,
+        }
+    )
+    schema = schemathesis.openapi.from_dict(spec.document, config=config)
+    known_provider = target.provider_id
+
+    if known_provider:
+        # Links cannot carry a provider id (no response holds one), so draw the known one
+        # half of the time: otherwise the look-up only ever answers 404.
+        @schema.hook
+        def before_generate_path_parameters(hook_context: Any, strategy: Any) -> Any:
+            operation = hook_context.operation
+            if operation is None or "providerId" not in operation.path:
+                return strategy
+            return st.one_of(
+                strategy, strategy.map(lambda params: {**params, "providerId": known_provider})
+            )
+
+    return schema
+
+
+def spec_links(spec: Spec) -> set[str]:
+    """Every link the spec declares, named as schemathesis names a followed transition."""
+    links = set()
+    for source in spec.operations.values():
+        node = spec.resolve(f"/paths/{source.path.replace('/', '~1')}/{source.method}")
+        for status, response in node["responses"].items():
+            for name, link in response.get("links", {}).items():
+                target = spec.operation(link["operationId"])
+                links.add(
+                    f"{source.method.upper()} {source.path} -> [{status}] {name} -> "
+                    f"{target.method.upper()} {target.path}"
+                )
+    return links
+
+
+@dataclass
+class StatefulRun:
+    """What the stateful phase did: scenarios run, links followed, failures met."""
+
+    scenarios: int = 0
+    links_covered: set[str] = field(default_factory=set)
+    failures: list[str] = field(default_factory=list)
+
+
+def run_stateful(target: TargetConfig, spec: Spec, seed: int, recorder: Recorder) -> StatefulRun:
+    """Run the stateful phase through schemathesis' engine, the one behind `st run`.
+
+    The engine steers scenarios towards links not yet followed and pins configured parameters
+    on every step; a plain Hypothesis state machine covers the deeper links only by chance.
+    """
+    schema = fuzz_schema(target, spec, seed)
+    schema.config.phases.update(phases=["stateful"])
+    run = StatefulRun()
+    for event in engine.from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished) and event.phase == PhaseName.STATEFUL_TESTING:
+            run.scenarios += 1
+            for node in event.recorder.cases.values():
+                if node.transition is not None and node.is_transition_applied:
+                    run.links_covered.add(node.transition.id)
+                    recorder.cover_link(node.transition.id)
+            for checks in event.recorder.checks.values():
+                run.failures += [
+                    f"{check.name}: {check.failure_info.failure.title}"
+                    for check in checks
+                    if check.failure_info is not None
+                ]
+        elif isinstance(event, events.NonFatalError | events.FatalError):
+            run.failures.append(f"engine error: {getattr(event, 'value', None) or event}")
+    return run
+
+
+def reachability_problems(spec: Spec, recorder: Recorder) -> list[str]:
+    """Operations whose generated cases never got past authentication, permission, existence."""
+    problems = []
+    for operation_id in spec.operations:
+        seen: Mapping[int, int] = recorder.generated_statuses.get(operation_id, {})
+        past_guards = sum(n for status, n in seen.items() if status not in GUARD_STATUSES)
+        total = sum(seen.values())
+        print(f"{operation_id}: {past_guards}/{total} generated cases got past the guards")
+        if past_guards == 0:
+            statuses = ", ".join(str(s) for s in sorted(seen)) or "no response"
+            problems.append(
+                f"{operation_id}: no generated case got past 401/403/404 (saw {statuses}): "
+                "the fuzz run never reached the API's logic"
+            )
+    return problems

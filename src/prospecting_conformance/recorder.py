@@ -1,0 +1,134 @@
+"""What one test process saw during a run: findings, statuses, links, jobs.
+
+Every response the suite receives (from its own client or from schemathesis) passes through
+one recorder, so that the reports, the coverage matrix, the reachability gate and the final
+"no job left running" check all read the same facts. Under pytest-xdist each worker keeps its
+own recorder and writes it out at the end; the controller merges them (`merge`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prospecting_conformance.findings import Finding
+
+__all__ = ["RecordedFinding", "Recorder", "merge"]
+
+TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
+
+
+@dataclass
+class RecordedFinding:
+    """A distinct finding (by rule, operation, status) with how often and where it was seen."""
+
+    finding: Finding
+    count: int = 0
+    tests: set[str] = field(default_factory=set)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.finding.to_dict(), "count": self.count, "tests": sorted(self.tests)}
+
+
+class Recorder:
+    """Thread-safe store of one process's observations."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.findings: dict[tuple[str, str, int | None], RecordedFinding] = {}
+        self.statuses: dict[str, Counter[int]] = {}
+        self.generated_statuses: dict[str, Counter[int]] = {}
+        self.links_covered: set[str] = set()
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.current_test = ""
+
+    def observe(self, operation_id: str, status: int, *, generated: bool = False) -> None:
+        with self._lock:
+            self.statuses.setdefault(operation_id, Counter())[status] += 1
+            if generated:
+                self.generated_statuses.setdefault(operation_id, Counter())[status] += 1
+
+    def record(self, findings: Iterable[Finding]) -> None:
+        with self._lock:
+            for finding in findings:
+                entry = self.findings.setdefault(finding.key, RecordedFinding(finding))
+                entry.count += 1
+                if self.current_test:
+                    entry.tests.add(self.current_test)
+
+    def keys_for_test(self, nodeid: str) -> list[tuple[str, str, int | None]]:
+        """The distinct findings recorded while `nodeid` ran."""
+        with self._lock:
+            return [key for key, entry in self.findings.items() if nodeid in entry.tests]
+
+    def cover_link(self, link: str) -> None:
+        with self._lock:
+            self.links_covered.add(link)
+
+    def track_job(self, job_id: str, account_group_id: str, status: str | None) -> None:
+        """Remember a job the run started (or saw), with its latest status."""
+        with self._lock:
+            job = self.jobs.setdefault(job_id, {"accountGroupId": account_group_id})
+            if status is not None:
+                job["status"] = status
+
+    def unfinished_jobs(self) -> dict[str, str]:
+        """Job id → account group of every job not yet seen in a terminal status."""
+        with self._lock:
+            return {
+                job_id: job["accountGroupId"]
+                for job_id, job in self.jobs.items()
+                if job.get("status") not in TERMINAL_STATUSES
+            }
+
+    def to_dict(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "findings": [entry.to_dict() for entry in self.findings.values()],
+                "statuses": {op: dict(c) for op, c in self.statuses.items()},
+                "generatedStatuses": {op: dict(c) for op, c in self.generated_statuses.items()},
+                "linksCovered": sorted(self.links_covered),
+                "jobs": dict(self.jobs),
+            }
+
+    def dump(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True), encoding="utf-8")
+
+
+def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Combine the dumps of several processes into one (same shape as `Recorder.to_dict`)."""
+    findings: dict[tuple[str, str, Any], dict[str, Any]] = {}
+    statuses: dict[str, Counter[int]] = {}
+    generated: dict[str, Counter[int]] = {}
+    links: set[str] = set()
+    jobs: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for entry in part["findings"]:
+            key = (entry["rule"], entry["operation"], entry["status"])
+            if key in findings:
+                findings[key]["count"] += entry["count"]
+                findings[key]["tests"] = sorted(set(findings[key]["tests"]) | set(entry["tests"]))
+            else:
+                findings[key] = dict(entry)
+        for target, source in (
+            (statuses, part["statuses"]),
+            (generated, part["generatedStatuses"]),
+        ):
+            for op, counts in source.items():
+                target.setdefault(op, Counter()).update({int(s): n for s, n in counts.items()})
+        links |= set(part["linksCovered"])
+        for job_id, job in part["jobs"].items():
+            jobs.setdefault(job_id, {}).update(job)
+    return {
+        "findings": list(findings.values()),
+        "statuses": {op: dict(c) for op, c in statuses.items()},
+        "generatedStatuses": {op: dict(c) for op, c in generated.items()},
+        "linksCovered": sorted(links),
+        "jobs": jobs,
+    }

@@ -1,0 +1,9 @@
+"""What a run leaves behind for CI, release managers and QA (reports/).
+
+summary.py      the run's verdict and facts, as JSON (validated by reports/summary.schema.json)
+baseline.py     accepted known issues: new findings fail, known ones do not, gone ones are fixed
+curl.py         a finding's request as a curl command, keys as $VARIABLES
+drafts.py       one Markdown regression draft per distinct failure
+html.py         the self-contained HTML report
+write.py        writes them all from one run
+"""

@@ -1,0 +1,35 @@
+"""The self-contained HTML report: one file that opens offline, rendered by Jinja2."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import groupby
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from prospecting_conformance.findings import Exchange
+from prospecting_conformance.reporting.curl import curl_command
+from prospecting_conformance.reporting.drafts import severity
+from prospecting_conformance.rules import RULES
+
+__all__ = ["render_html"]
+
+_environment = Environment(
+    loader=PackageLoader("prospecting_conformance", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_environment.filters["curl"] = lambda exchange: curl_command(Exchange(**exchange))
+_environment.filters["severity"] = severity
+
+
+def render_html(summary: Mapping[str, Any], mutation: Mapping[str, Any] | None = None) -> str:
+    by_rule = [
+        (RULES[rule], list(findings))
+        for rule, findings in groupby(summary["findings"], key=lambda f: f["rule"])
+    ]
+    return _environment.get_template("report.html.j2").render(
+        summary=summary, by_rule=by_rule, mutation=mutation
+    )

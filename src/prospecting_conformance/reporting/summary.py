@@ -1,0 +1,135 @@
+"""The run's verdict and facts as one JSON document (`reports/summary.json`).
+
+CI reads the verdict; dashboards read the counts and the coverage matrix; the HTML report and
+the regression drafts are rendered from this same document, so every report tells one story.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from prospecting_conformance.fuzz import spec_links
+from prospecting_conformance.reporting.baseline import Baseline
+from prospecting_conformance.rules import FAMILIES
+from prospecting_conformance.spec import Spec
+
+__all__ = ["RunFacts", "TestOutcome", "build_summary"]
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    nodeid: str
+    outcome: str  # passed | failed | skipped
+    finding_keys: tuple[tuple[str, str, int | None], ...] = ()
+    message: str = ""
+
+
+@dataclass
+class RunFacts:
+    base_url: str
+    embedded: bool
+    faults: tuple[str, ...]
+    profile: str
+    seed: int
+    started_at: str
+    finished_at: str
+    command: str
+    outcomes: list[TestOutcome] = field(default_factory=list)
+    jobs_left_running: list[str] = field(default_factory=list)
+
+
+def build_summary(
+    facts: RunFacts, record: Mapping[str, Any], spec: Spec, baseline: Baseline | None = None
+) -> dict[str, Any]:
+    """The summary document; `record` is a merged recorder dump."""
+    baseline = baseline or Baseline()
+    findings = []
+    for entry in sorted(
+        record["findings"], key=lambda f: (f["rule"], f["operation"], f["status"] or 0)
+    ):
+        known = baseline.entry_for(entry)
+        findings.append(
+            {
+                **entry,
+                "new": known is None,
+                "ticket": known.ticket if known else None,
+            }
+        )
+    new_keys = {(f["rule"], f["operation"], f["status"]) for f in findings if f["new"]}
+    failed = [o for o in facts.outcomes if o.outcome == "failed"]
+    # A failed test is explained when every finding it raised is a known one.
+    blocking = [
+        o for o in failed if not o.finding_keys or any(k in new_keys for k in o.finding_keys)
+    ]
+    reasons = []
+    if new_keys:
+        reasons.append(f"{len(new_keys)} new finding(s)")
+    unexplained = [o.nodeid for o in blocking if not o.finding_keys]
+    if unexplained:
+        reasons.append(f"{len(unexplained)} test(s) failed without a rule finding")
+    if facts.jobs_left_running:
+        reasons.append(f"{len(facts.jobs_left_running)} job(s) left running")
+    declared_links = spec_links(spec)
+    covered = set(record["linksCovered"]) & declared_links
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "target": {
+            "baseUrl": facts.base_url,
+            "embedded": facts.embedded,
+            "faults": list(facts.faults),
+        },
+        "profile": facts.profile,
+        "seed": facts.seed,
+        "startedAt": facts.started_at,
+        "finishedAt": facts.finished_at,
+        "command": facts.command,
+        "verdict": "fail" if reasons else "pass",
+        "reasons": reasons,
+        "tests": dict(Counter(o.outcome for o in facts.outcomes)),
+        "failedTests": [
+            {
+                "nodeid": o.nodeid,
+                "findings": [list(k) for k in o.finding_keys],
+                "blocking": o in blocking,
+                "message": o.message,
+            }
+            for o in failed
+        ],
+        "counts": {
+            "byFamily": _count(findings, "family", sorted(set(FAMILIES.values()))),
+            "byOperation": _count(findings, "operation", sorted(spec.operations)),
+            "byRule": dict(sorted(Counter(f["rule"] for f in findings).items())),
+        },
+        "coverage": _coverage(spec, record),
+        "links": {"declared": sorted(declared_links), "covered": sorted(covered)},
+        "findings": findings,
+        "fixed": [e.to_dict() for e in baseline.fixed(findings)],
+        "jobsLeftRunning": list(facts.jobs_left_running),
+    }
+
+
+def _count(findings: Sequence[Mapping[str, Any]], field: str, keys: list[str]) -> dict[str, int]:
+    counts = Counter(f[field] for f in findings)
+    return {key: counts.get(key, 0) for key in sorted(set(keys) | set(counts))}
+
+
+def _coverage(spec: Spec, record: Mapping[str, Any]) -> dict[str, Any]:
+    """For each operation: the statuses the spec documents, those observed, and the rest."""
+    coverage = {}
+    for operation_id, operation in spec.operations.items():
+        observed = {int(s): n for s, n in record["statuses"].get(operation_id, {}).items()}
+        documented = sorted(operation.responses)
+        coverage[operation_id] = {
+            "method": operation.method.upper(),
+            "path": operation.path,
+            "documented": documented,
+            "observed": dict(sorted((str(s), n) for s, n in observed.items())),
+            "documentedObserved": [s for s in documented if s in observed],
+            "undocumentedObserved": sorted(s for s in observed if s not in operation.responses),
+        }
+    return coverage

@@ -1,0 +1,97 @@
+"""The run-wide context: one place that sees every response, from any sender.
+
+The suite's client and the schemathesis layer both hand each response to
+`RunContext.observe`, which applies the envelope and spec rules (the library's validators,
+never a second copy), records statuses and findings for the reports, and remembers every job
+the run started so none is left running at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from prospecting_conformance.envelope import TraceIds, check_envelope
+from prospecting_conformance.findings import Finding, raise_for_findings
+from prospecting_conformance.observed import Observed
+from prospecting_conformance.profiles import PROFILE_SETTINGS, ProfileSettings
+from prospecting_conformance.recorder import Recorder
+from prospecting_conformance.redaction import Redactor
+from prospecting_conformance.spec import Spec
+from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.validation import check_response
+
+__all__ = ["SEED_VAR", "RunContext", "activate", "current", "run_seed"]
+
+SEED_VAR = "PROSPECTING_SEED"
+
+JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
+
+
+@dataclass
+class RunContext:
+    target: TargetConfig
+    spec: Spec
+    seed: int
+    recorder: Recorder = field(default_factory=Recorder)
+    trace_ids: TraceIds = field(default_factory=TraceIds)
+
+    def __post_init__(self) -> None:
+        self.redactor = Redactor.for_target(self.target)
+
+    @property
+    def profile(self) -> ProfileSettings:
+        return PROFILE_SETTINGS[self.target.profile]
+
+    def observe(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
+        """Check one response against every envelope and spec rule and record it."""
+        if observed.operation_id in self.spec.operations:
+            findings = check_response(observed, self.spec, self.trace_ids)
+        else:
+            # An undeclared method on a declared path: no operation to hold it to, but the
+            # answer is still the API's and still wears the envelope.
+            findings = check_envelope(observed, self.spec, self.trace_ids)
+        self.recorder.observe(observed.operation_id, observed.status, generated=generated)
+        self.recorder.record(findings)
+        self._track_job(observed)
+        return findings
+
+    def raise_on_findings(self, observed: Observed) -> None:
+        """A client observer: judge the response and fail the test at once if it broke a rule."""
+        raise_for_findings(self.observe(observed))
+
+    def _track_job(self, observed: Observed) -> None:
+        if observed.operation_id not in JOB_OPERATIONS or not 200 <= observed.status < 300:
+            return
+        body: Any = observed.json
+        job = body.get("data") if isinstance(body, dict) else None
+        if isinstance(job, dict) and isinstance(job.get("id"), str):
+            status = job.get("status") if isinstance(job.get("status"), str) else None
+            self.recorder.track_job(job["id"], self._account_group(observed.url), status)
+
+    def _account_group(self, url: str) -> str:
+        marker = "/v1/accounts/"
+        tail = urlsplit(url).path.split(marker, 1)[1] if marker in url else ""
+        return unquote(tail.split("/", 1)[0]) or self.target.account_group_id
+
+
+def run_seed() -> int:
+    """The run's seed: the controller picks it and exports it, so workers generate alike."""
+    return int(os.environ[SEED_VAR])
+
+
+_current: RunContext | None = None
+
+
+def activate(context: RunContext | None) -> None:
+    """Make `context` the one the schemathesis checks report to (None to clear)."""
+    global _current
+    _current = context
+
+
+def current() -> RunContext:
+    if _current is None:
+        raise RuntimeError("no conformance run is active: the pytest plugin activates one")
+    return _current

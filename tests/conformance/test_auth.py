@@ -1,0 +1,90 @@
+"""A1, A2, A5: no key, a bad key, or a bad key with a bad body is a 401 on every operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from prospecting_conformance.client import ProspectingClient
+from prospecting_conformance.expectations import check_status
+from prospecting_conformance.findings import raise_for_findings
+from prospecting_conformance.spec import load_spec
+from prospecting_conformance.target import TargetConfig
+
+OPERATIONS = sorted(load_spec().operations)
+
+# Path values that do not need to exist: authentication comes before existence (I10).
+PATH_PARAMS = {"jobId": "job-that-does-not-exist", "providerId": "provider-that-does-not-exist"}
+VALID_BODY = {"source": "sales_navigator", "savedSearchId": "saved-search-that-does-not-exist"}
+
+
+def send(api: ProspectingClient, operation_id: str, *, body: Any = VALID_BODY, **auth: Any) -> Any:
+    operation = api.spec.operation(operation_id)
+    params = {name: PATH_PARAMS[name] for name in operation.path_parameters if name in PATH_PARAMS}
+    return api.request(
+        operation_id, path_params=params, json=body if operation.has_body else None, **auth
+    )
+
+
+@pytest.mark.parametrize("operation_id", OPERATIONS)
+def test_no_key_is_401(api: ProspectingClient, operation_id: str) -> None:
+    observed = send(api, operation_id, key=None)
+    raise_for_findings(check_status(observed, "A1", 401, "Sent no API key"))
+
+
+def _invalid_keys(target: TargetConfig) -> dict[str, dict[str, Any]]:
+    key = target.key_for("all") or ""
+    other_prefix = "" if target.auth_prefix else "Bearer "
+    other_header = "Authorization" if target.auth_header.lower() != "authorization" else "X-API-Key"
+    return {
+        "unknown-key": {"raw_key": target.auth_prefix + "not-a-key-0000000000000000"},
+        "empty-key": {"raw_key": ""},
+        "key-in-wrong-header": {"key": None, "headers": {other_header: target.auth_prefix + key}},
+        "key-with-wrong-prefix": {"raw_key": other_prefix + key},
+        "key-with-a-character-changed": {"raw_key": target.auth_prefix + key[:-1] + "x"},
+    }
+
+
+INVALID_KEY_CASES = [
+    "unknown-key",
+    "empty-key",
+    "key-in-wrong-header",
+    "key-with-wrong-prefix",
+    "key-with-a-character-changed",
+]
+
+
+@pytest.mark.parametrize("operation_id", OPERATIONS)
+@pytest.mark.parametrize("case", INVALID_KEY_CASES)
+def test_invalid_key_is_401(
+    api: ProspectingClient, target: TargetConfig, operation_id: str, case: str
+) -> None:
+    observed = send(api, operation_id, **_invalid_keys(target)[case])
+    raise_for_findings(check_status(observed, "A2", 401, f"Sent an invalid key ({case})"))
+
+
+MALFORMED_BODIES = [
+    pytest.param(b"{not json", id="not-json"),
+    pytest.param(b'{"source": "sales_navigator"}', id="missing-saved-search-id"),
+    pytest.param(b"[]", id="array-body"),
+]
+
+
+@pytest.mark.parametrize("content", MALFORMED_BODIES)
+@pytest.mark.parametrize("auth", ["no-key", "unknown-key"])
+def test_authentication_comes_before_validation(
+    api: ProspectingClient, target: TargetConfig, content: bytes, auth: str
+) -> None:
+    credentials: dict[str, Any] = (
+        {"key": None} if auth == "no-key" else {"raw_key": target.auth_prefix + "not-a-key-0000"}
+    )
+    observed = api.request(
+        "startProspectingJob",
+        content=content,
+        headers={"Content-Type": "application/json"},
+        **credentials,
+    )
+    raise_for_findings(
+        check_status(observed, "A5", 401, f"Sent a malformed body with {auth.replace('-', ' ')}")
+    )

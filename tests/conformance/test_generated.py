@@ -1,0 +1,59 @@
+"""S1-S4 and the envelope on generated cases: schemathesis drives the spec against the target.
+
+Positive, negative and coverage cases per operation, then the stateful phase that follows the
+spec's links (list -> start -> get/cancel). The gates at the end fail the run when generated
+cases never got past the API's guards, or when a link was never followed: a fuzz run that
+only ever saw 401/403/404 proves nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from prospecting_conformance.findings import ConformanceError
+from prospecting_conformance.fuzz import (
+    fuzz_schema,
+    reachability_problems,
+    run_stateful,
+    spec_links,
+)
+from prospecting_conformance.pytest_plugin import target_from_env
+from prospecting_conformance.session import RunContext, run_seed
+from prospecting_conformance.spec import load_spec
+
+# The controller exported the target before collection, so the schema can be built here and
+# give one test per operation.
+schema = fuzz_schema(target_from_env(), load_spec(), run_seed())
+
+# Same worker, in this order: the gates read what the generated tests recorded.
+pytestmark = [pytest.mark.xdist_group("generated"), pytest.mark.usefixtures("writes")]
+
+
+@schema.parametrize()
+def test_generated_cases_conform(case: Any, run_context: RunContext) -> None:
+    case.call_and_validate()
+
+
+def test_stateful_walks_conform(run_context: RunContext, request: pytest.FixtureRequest) -> None:
+    run = run_stateful(run_context.target, run_context.spec, run_context.seed, run_context.recorder)
+    print(f"stateful scenarios: {run.scenarios}, links followed: {len(run.links_covered)}")
+    keys = set(run_context.recorder.keys_for_test(request.node.nodeid))
+    if keys:
+        raise ConformanceError(
+            entry.finding for key, entry in run_context.recorder.findings.items() if key in keys
+        )
+    assert not run.failures, "\n".join(run.failures)
+
+
+def test_every_link_was_followed(run_context: RunContext) -> None:
+    declared = spec_links(run_context.spec)
+    covered = run_context.recorder.links_covered
+    print(f"stateful links covered: {len(covered & declared)}/{len(declared)}")
+    assert covered >= declared, f"links never followed: {sorted(declared - covered)}"
+
+
+def test_generated_cases_reached_every_operation(run_context: RunContext) -> None:
+    problems = reachability_problems(run_context.spec, run_context.recorder)
+    assert not problems, "\n".join(problems)

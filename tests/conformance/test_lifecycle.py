@@ -1,0 +1,165 @@
+"""L1-L9: the 202 job lifecycle, from start through polling to cancellation.
+
+The state machine (I7): queued -> running -> completed | failed; queued | running ->
+cancelled; terminal statuses never change and progress never goes back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from prospecting_conformance.client import ProspectingClient
+from prospecting_conformance.expectations import (
+    check_job_ids_unique,
+    check_status,
+    data_of,
+)
+from prospecting_conformance.findings import raise_for_findings
+from prospecting_conformance.jobs import StartJob, job_id, run_to_end
+from prospecting_conformance.lifecycle import JobTracker
+from prospecting_conformance.target import TargetConfig
+
+pytestmark = pytest.mark.usefixtures("writes")
+
+# How often a cancelled job is looked at again to see that it stays cancelled (L3).
+CANCELLED_LOOKS = 3
+
+
+def test_start_answers_202_with_a_job_whose_location_resolves(
+    api: ProspectingClient, start_job: StartJob, saved_search_id: str
+) -> None:
+    started = start_job(saved_search_id)
+    location = started.header("location")
+    assert location is not None
+
+    followed = api.get_url(location)
+
+    raise_for_findings(check_status(followed, "L1", 200, f"Followed Location {location}"))
+    tracker = JobTracker(
+        job_id(started), expected_source="sales_navigator", expected_saved_search_id=saved_search_id
+    )
+    raise_for_findings(tracker.observe(started) + tracker.observe(followed))
+
+
+def test_a_job_runs_to_completed_with_a_result(
+    api: ProspectingClient, start_job: StartJob, saved_search_id: str
+) -> None:
+    tracker = run_to_end(api, start_job(saved_search_id), saved_search_id)
+    raise_for_findings(
+        []
+        if tracker.status == "completed"
+        else [_last(api, tracker, "L2", f"ended {tracker.status}; expected completed")]
+    )
+
+
+def test_a_failing_job_ends_failed_with_an_error(
+    api: ProspectingClient, start_job: StartJob, failing_saved_search_id: str
+) -> None:
+    tracker = run_to_end(api, start_job(failing_saved_search_id), failing_saved_search_id)
+    raise_for_findings(
+        []
+        if tracker.status == "failed"
+        else [_last(api, tracker, "L2", f"ended {tracker.status}; expected failed")]
+    )
+
+
+def _last(api: ProspectingClient, tracker: JobTracker, rule: str, message: str) -> Any:
+    observed = api.get_job(str(tracker.job_id))
+    return observed.finding(rule, f"Job {tracker.job_id} {message}.")
+
+
+def test_cancel_a_running_job_then_again(
+    api: ProspectingClient, start_job: StartJob, slow_saved_search_id: str
+) -> None:
+    # Given a job that runs long enough to be cancelled
+    started = start_job(slow_saved_search_id)
+    job = job_id(started)
+    tracker = JobTracker(job, expected_saved_search_id=slow_saved_search_id)
+    raise_for_findings(tracker.observe(started))
+
+    # When it is cancelled
+    cancelled = api.cancel_job(job)
+
+    # Then it says cancelled, stays cancelled and makes no more progress (L3)
+    raise_for_findings(check_status(cancelled, "L3", 200, "Cancelled a running job"))
+    raise_for_findings(tracker.observe(cancelled))
+    raise_for_findings(_expect_status(cancelled, "L3", "cancelled", "Cancelled a running job"))
+    for _ in range(CANCELLED_LOOKS):
+        api.sleep(0.2)
+        looked = api.get_job(job)
+        raise_for_findings(tracker.observe(looked))
+        raise_for_findings(_expect_status(looked, "L3", "cancelled", "Looked at a cancelled job"))
+
+    # And cancelling again is idempotent (L4)
+    again = api.cancel_job(job)
+    raise_for_findings(check_status(again, "L4", 200, "Cancelled a cancelled job again"))
+    raise_for_findings(_expect_status(again, "L4", "cancelled", "Cancelled a cancelled job again"))
+
+
+def _expect_status(observed: Any, rule: str, status: str, why: str) -> list[Any]:
+    job = data_of(observed) or {}
+    if job.get("status") == status:
+        return []
+    return [observed.finding(rule, f"{why}: job says {job.get('status')!r}; expected {status!r}.")]
+
+
+@pytest.mark.parametrize("ending", ["completed", "failed"])
+def test_cancel_a_finished_job_is_409_and_changes_nothing(
+    api: ProspectingClient, start_job: StartJob, target: TargetConfig, ending: str
+) -> None:
+    saved_search = (
+        target.saved_search_id if ending == "completed" else target.failing_saved_search_id
+    )
+    if saved_search is None:
+        pytest.skip(f"needs a saved search whose jobs end {ending}")
+    tracker = run_to_end(api, start_job(saved_search), saved_search)
+    if tracker.status != ending:
+        pytest.fail(f"the job ended {tracker.status}, not {ending}: see the L2 tests")
+    job = str(tracker.job_id)
+
+    refused = api.cancel_job(job)
+    after = api.get_job(job)
+
+    raise_for_findings(check_status(refused, "L5", 409, f"Cancelled a {ending} job"))
+    raise_for_findings(tracker.observe(after))
+    raise_for_findings(_expect_status(after, "L5", ending, f"Cancelled a {ending} job"))
+
+
+@pytest.mark.parametrize("operation_id", ["getProspectingJob", "cancelProspectingJob"])
+def test_unknown_job_id_is_404(api: ProspectingClient, operation_id: str) -> None:
+    observed = api.request(operation_id, path_params={"jobId": "no-such-job-000000000000"})
+    raise_for_findings(check_status(observed, "L6", 404, "Asked for a job that does not exist"))
+
+
+def test_unknown_saved_search_is_404(api: ProspectingClient) -> None:
+    observed = api.start_job({"source": "sales_navigator", "savedSearchId": "no-such-search-0000"})
+    raise_for_findings(check_status(observed, "L7", 404, "Started a job from an unknown search"))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"{not json", id="not-json"),
+        pytest.param(b"[]", id="array-body"),
+        pytest.param(b'"sales_navigator"', id="string-body"),
+        pytest.param(b"{}", id="empty-object"),
+        pytest.param(b'{"source": "sales_navigator"}', id="missing-saved-search-id"),
+        pytest.param(b'{"savedSearchId": "5f0c"}', id="missing-source"),
+        pytest.param(b'{"source": "csv", "savedSearchId": "5f0c"}', id="unknown-source"),
+        pytest.param(b'{"source": "sales_navigator", "savedSearchId": 42}', id="numeric-id"),
+        pytest.param(b'{"source": "sales_navigator", "savedSearchId": ""}', id="empty-id"),
+        pytest.param(b'{"source": null, "savedSearchId": "5f0c"}', id="null-source"),
+    ],
+)
+def test_malformed_body_is_400(api: ProspectingClient, content: bytes) -> None:
+    observed = api.request(
+        "startProspectingJob", content=content, headers={"Content-Type": "application/json"}
+    )
+    raise_for_findings(check_status(observed, "L7", 400, f"Started a job with body {content!r}"))
+
+
+def test_job_ids_are_unique(start_job: StartJob, saved_search_id: str) -> None:
+    started = [start_job(saved_search_id) for _ in range(3)]
+    raise_for_findings(check_job_ids_unique(started))

@@ -1,0 +1,85 @@
+"""A3: the permission matrix, built from the spec's x-required-scopes and the role keys.
+
+Every operation x every role key: a 2xx when the key holds the scope the operation requires
+(D5), else a 403. Each request names a resource that exists, so that a 2xx is possible.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from prospecting_conformance.client import ProspectingClient
+from prospecting_conformance.expectations import check_status, permission_matrix
+from prospecting_conformance.findings import raise_for_findings
+from prospecting_conformance.jobs import job_id, start_body
+from prospecting_conformance.observed import Observed
+from prospecting_conformance.pytest_plugin import RequireKey, require_setting
+from prospecting_conformance.spec import load_spec
+from prospecting_conformance.target import Role, TargetConfig
+
+MATRIX = [
+    pytest.param(operation_id, role, allowed, id=f"{operation_id}-{role}")
+    for operation_id, role, allowed in permission_matrix(load_spec())
+]
+
+
+@pytest.fixture(scope="module")
+def running_job_id(api: ProspectingClient, target: TargetConfig) -> str:
+    """One long job for the read and cancel cells (cancel stays 200: it is idempotent)."""
+    if not target.allow_writes:
+        pytest.skip("starts jobs: set PROSPECTING_ALLOW_WRITES=1")
+    observed = api.start_job(start_body(require_setting(target, "slow_saved_search_id")))
+    raise_for_findings(check_status(observed, "L1", 202, "Started a job with the all-scopes key"))
+    return job_id(observed)
+
+
+def _send(
+    api: ProspectingClient, target: TargetConfig, operation_id: str, role: Role, job: str
+) -> Observed:
+    if operation_id == "listSalesNavigatorSavedSearches":
+        return api.list_saved_searches(key=role)
+    if operation_id == "startProspectingJob":
+        return api.start_job(start_body(require_setting(target, "saved_search_id")), key=role)
+    if operation_id == "getProspectingJob":
+        return api.get_job(job, key=role)
+    if operation_id == "cancelProspectingJob":
+        return api.cancel_job(job, key=role)
+    if operation_id == "getProspectByProviderId":
+        return api.get_prospect(require_setting(target, "provider_id"), key=role)
+    raise AssertionError(f"no request written for {operation_id}: the spec grew an operation")
+
+
+@pytest.mark.parametrize(("operation_id", "role", "allowed"), MATRIX)
+def test_permission_matrix(
+    api: ProspectingClient,
+    target: TargetConfig,
+    require_key: RequireKey,
+    running_job_id: str,
+    operation_id: str,
+    role: Role,
+    allowed: bool,
+) -> None:
+    require_key(role)
+    observed = _send(api, target, operation_id, role, running_job_id)
+    expected = api.spec.operation(operation_id).responses
+    success = [s for s in expected if 200 <= s <= 299]
+    verdict = "holds" if allowed else "lacks"
+    raise_for_findings(
+        check_status(
+            observed,
+            "A3",
+            success if allowed else 403,
+            f"The {role} key {verdict} {sorted(api.spec.operation(operation_id).required_scopes)}",
+        )
+    )
+
+
+@pytest.mark.usefixtures("writes")
+def test_a_write_only_key_cannot_read_the_job_it_started(
+    api: ProspectingClient, require_key: RequireKey, saved_search_id: str
+) -> None:
+    require_key("prospecting_write")
+    started = api.start_job(start_body(saved_search_id), key="prospecting_write")
+    raise_for_findings(check_status(started, "A3", 202, "Started a job with the write key"))
+    observed = api.get_job(job_id(started), key="prospecting_write")
+    raise_for_findings(check_status(observed, "A3", 403, "Read a job with the write-only key"))

@@ -1,0 +1,51 @@
+"""R1, R2: a 429 says how long to wait, the wait is enough, and the suite's client obeys it."""
+
+from __future__ import annotations
+
+import pytest
+
+from prospecting_conformance.client import ProspectingClient
+from prospecting_conformance.expectations import (
+    check_pacing,
+    check_retry_after,
+    check_status,
+    retry_after_seconds,
+)
+from prospecting_conformance.findings import raise_for_findings
+from prospecting_conformance.pytest_plugin import require_setting
+from prospecting_conformance.target import TargetConfig
+
+# The most requests the low-quota key may send before the target must say 429.
+MAX_REQUESTS_TO_429 = 30
+
+
+def test_a_429_names_a_wait_after_which_requests_succeed(
+    api: ProspectingClient, target: TargetConfig
+) -> None:
+    key = target.auth_prefix + require_setting(target, "key_low_quota")
+
+    # Given the low-quota key, spent until the target says 429
+    for _ in range(MAX_REQUESTS_TO_429):
+        limited = api.list_saved_searches(key=None, raw_key=key)
+        if limited.status == 429:
+            break
+        raise_for_findings(check_status(limited, "R1", 200, "Listed with the low-quota key"))
+    else:
+        pytest.fail(
+            f"[R1 rate] listSalesNavigatorSavedSearches: no 429 after {MAX_REQUESTS_TO_429} "
+            "requests with the low-quota key: the rate limit is not enforced"
+        )
+    # The 429's own send time: the client's wait starts when the answer arrives, a moment later.
+    limited_sent_at = api.sent_at[-1]
+    raise_for_findings(check_retry_after(limited))
+    retry_after = retry_after_seconds(limited)
+    assert retry_after is not None
+
+    # When the suite's client sends the next request
+    after = api.list_saved_searches(key=None, raw_key=key)
+
+    # Then it waited as long as asked (R2), and the target served it (R1)
+    raise_for_findings(check_pacing(limited, limited_sent_at, api.sent_at[-1], retry_after))
+    raise_for_findings(
+        check_status(after, "R1", 200, f"Waited the {retry_after}s Retry-After, then listed")
+    )
