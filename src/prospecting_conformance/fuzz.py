@@ -29,7 +29,7 @@ from prospecting_conformance.findings import ConformanceError, Finding
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.profiles import PROFILE_SETTINGS
 from prospecting_conformance.recorder import Recorder
-from prospecting_conformance.session import RunContext, current
+from prospecting_conformance.session import RunContext, current, shrink
 from prospecting_conformance.spec import Spec
 from prospecting_conformance.target import TargetConfig
 
@@ -140,6 +140,7 @@ def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
             "generation": {
                 "max-examples": profile.max_examples,
                 "database": "none",
+                "no-shrink": not shrink(),
             },
             "phases": {
                 "stateful": {

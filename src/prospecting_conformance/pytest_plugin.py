@@ -31,7 +31,13 @@ from prospecting_conformance.recorder import merge
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.reporting.summary import RunFacts, TestOutcome, build_summary
 from prospecting_conformance.reporting.write import write_reports
-from prospecting_conformance.session import SEED_VAR, RunContext, activate, run_seed
+from prospecting_conformance.session import (
+    NO_SHRINK_VAR,
+    SEED_VAR,
+    RunContext,
+    activate,
+    run_seed,
+)
 from prospecting_conformance.settle import settle_jobs
 from prospecting_conformance.spec import Spec, load_spec
 from prospecting_conformance.target import (
@@ -56,6 +62,7 @@ OPTION_VARS = {
     "prospecting_max_requests": ENV_VARS["max_requests"],
     "prospecting_max_rate": ENV_VARS["max_rate"],
     "prospecting_seed": SEED_VAR,
+    "prospecting_no_shrink": NO_SHRINK_VAR,
 }
 
 FINDINGS_PROPERTY = "prospecting_findings"
@@ -95,6 +102,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--max-rate", dest="prospecting_max_rate", help=f"= ${ENV_VARS['max_rate']}")
     group.addoption(
         "--seed", dest="prospecting_seed", help=f"replay a run's generated cases (= ${SEED_VAR})"
+    )
+    group.addoption(
+        "--no-shrink",
+        dest="prospecting_no_shrink",
+        action="store_true",
+        help="report generated failures as found, without minimising them (faster)",
+    )
+    group.addoption(
+        "--stop-on-rule",
+        dest="prospecting_stop_rules",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="stop the run at the first failure that names this rule (repeatable)",
     )
     group.addoption(
         "--reference-fault",
@@ -168,8 +189,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Options win over the environment, the embedded server's included.
     for dest, var in OPTION_VARS.items():
         value = config.getoption(dest)
-        if value is not None:
-            os.environ[var] = str(value)
+        if value not in (None, False):
+            os.environ[var] = "1" if value is True else str(value)
     os.environ.setdefault(SEED_VAR, str(random.randrange(2**32)))
     try:
         target = target_from_env()
@@ -317,6 +338,11 @@ class RunController:
         self.started_at = _now()
         self.outcomes: dict[str, TestOutcome] = {}
         self.first_failure_s: float | None = None
+        self.stop_rules = frozenset(config.getoption("prospecting_stop_rules"))
+        self.session: pytest.Session | None = None
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call" and not (report.failed or report.skipped):
@@ -335,6 +361,9 @@ class RunController:
             finding_keys=tuple((k[0], k[1], k[2]) for k in keys),
             message=_short(report.longreprtext) if report.failed else "",
         )
+        stopping_on = self.stop_rules & {k[0] for k in keys}
+        if stopping_on and self.session is not None:
+            self.session.shouldstop = f"a failure named {', '.join(sorted(stopping_on))}"
 
     def finish(self, session: pytest.Session, parts: Path) -> None:
         loaded = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(parts.glob("*.json"))]

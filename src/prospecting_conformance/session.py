@@ -23,9 +23,10 @@ from prospecting_conformance.spec import Spec
 from prospecting_conformance.target import TargetConfig
 from prospecting_conformance.validation import check_response
 
-__all__ = ["SEED_VAR", "RunContext", "activate", "current", "run_seed"]
+__all__ = ["NO_SHRINK_VAR", "SEED_VAR", "RunContext", "activate", "current", "run_seed", "shrink"]
 
 SEED_VAR = "PROSPECTING_SEED"
+NO_SHRINK_VAR = "PROSPECTING_NO_SHRINK"
 
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
@@ -80,6 +81,11 @@ class RunContext:
 def run_seed() -> int:
     """The run's seed: the controller picks it and exports it, so workers generate alike."""
     return int(os.environ[SEED_VAR])
+
+
+def shrink() -> bool:
+    """Whether generated failures are minimised (off for mutation runs, which only count)."""
+    return os.environ.get(NO_SHRINK_VAR) != "1"
 
 
 _current: RunContext | None = None

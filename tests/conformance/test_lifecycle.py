@@ -98,6 +98,23 @@ def test_cancel_a_running_job_then_again(
     raise_for_findings(_expect_status(again, "L4", "cancelled", "Cancelled a cancelled job again"))
 
 
+# Looks at a running job, to see that its progress only ever grows (L2).
+RUNNING_LOOKS = 4
+
+
+def test_progress_of_a_running_job_never_goes_back(
+    api: ProspectingClient, start_job: StartJob, slow_saved_search_id: str
+) -> None:
+    started = start_job(slow_saved_search_id)
+    job = job_id(started)
+    tracker = JobTracker(job, expected_saved_search_id=slow_saved_search_id)
+    raise_for_findings(tracker.observe(started))
+    for _ in range(RUNNING_LOOKS):
+        api.sleep(0.2)
+        raise_for_findings(tracker.observe(api.get_job(job)))
+    raise_for_findings(check_status(api.cancel_job(job), "L3", 200, "Cancelled a running job"))
+
+
 def _expect_status(observed: Any, rule: str, status: str, why: str) -> list[Any]:
     job = data_of(observed) or {}
     if job.get("status") == status:

@@ -1,4 +1,4 @@
-"""P1: the provider-id look-up finds the known prospect and only that one; unknown is 404."""
+"""P1: the provider-id look-up finds the known prospect, only in its own account group."""
 
 from __future__ import annotations
 
@@ -19,3 +19,19 @@ def test_known_provider_id_answers_that_prospect(
 def test_unknown_provider_id_is_404(api: ProspectingClient) -> None:
     observed = api.get_prospect("no-such-provider-id-0000")
     raise_for_findings(check_status(observed, "P1", 404, "Looked up an unknown provider id"))
+
+
+def test_our_prospect_is_not_found_through_the_foreign_group(
+    api: ProspectingClient, target: TargetConfig
+) -> None:
+    provider_id = require_setting(target, "provider_id")
+    foreign_group = require_setting(target, "foreign_account_group_id")
+    foreign_key = target.auth_prefix + require_setting(target, "foreign_key_all")
+    observed = api.get_prospect(
+        provider_id, key=None, raw_key=foreign_key, account_group_id=foreign_group
+    )
+    raise_for_findings(
+        check_status(
+            observed, "A4", 404, f"Looked up our provider id {provider_id!r} in {foreign_group!r}"
+        )
+    )

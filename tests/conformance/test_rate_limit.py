@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from prospecting_conformance.client import ProspectingClient
 from prospecting_conformance.expectations import (
     check_pacing,
@@ -11,7 +9,7 @@ from prospecting_conformance.expectations import (
     check_status,
     retry_after_seconds,
 )
-from prospecting_conformance.findings import raise_for_findings
+from prospecting_conformance.findings import ConformanceError, raise_for_findings
 from prospecting_conformance.pytest_plugin import require_setting
 from prospecting_conformance.target import TargetConfig
 
@@ -31,9 +29,14 @@ def test_a_429_names_a_wait_after_which_requests_succeed(
             break
         raise_for_findings(check_status(limited, "R1", 200, "Listed with the low-quota key"))
     else:
-        pytest.fail(
-            f"[R1 rate] listSalesNavigatorSavedSearches: no 429 after {MAX_REQUESTS_TO_429} "
-            "requests with the low-quota key: the rate limit is not enforced"
+        raise ConformanceError(
+            [
+                limited.finding(
+                    "R1",
+                    f"Sent {MAX_REQUESTS_TO_429} requests with the low-quota key and received "
+                    "no 429: the rate limit is not enforced.",
+                )
+            ]
         )
     # The 429's own send time: the client's wait starts when the answer arrives, a moment later.
     limited_sent_at = api.sent_at[-1]

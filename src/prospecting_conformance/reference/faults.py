@@ -230,7 +230,10 @@ _FAULTS = (
     # rate limiting
     Fault("rate_limit_not_enforced", "rate", "the low-quota key is never rate limited", ("R1",)),
     Fault(
-        "rate_limit_without_retry_after", "rate", "the 429 lacks its Retry-After header", ("R1",)
+        "rate_limit_without_retry_after",
+        "rate",
+        "the 429 lacks its Retry-After header (the spec requires it: S2)",
+        ("R1", "S2"),
     ),
     Fault(
         "retry_after_not_honoured",

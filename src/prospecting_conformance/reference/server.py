@@ -74,6 +74,8 @@ def demo_target_config(base_url: str) -> TargetConfig:
         failing_saved_search_id=seed.FAILING_SAVED_SEARCH_ID,
         provider_id=seed.PROVIDER_ID,
         allow_writes=True,
+        # Its jobs end in well under a second; a job still running after 3 s never will.
+        job_timeout=3.0,
         embedded=True,
     )
 
