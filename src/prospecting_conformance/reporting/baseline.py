@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Baseline", "BaselineEntry", "BaselineError", "baseline_from_findings"]
+__all__ = ["Baseline", "BaselineEntry", "BaselineError", "baseline_from_findings", "main"]
 
 
 class BaselineError(ValueError):
@@ -89,3 +89,30 @@ def baseline_from_findings(findings: Iterable[Mapping[str, Any]], ticket: str) -
             for e in sorted(seen.values(), key=lambda e: e.to_dict()["rule"] + e.operation)
         ]
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m prospecting_conformance.reporting.baseline SUMMARY --ticket T`: print one."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m prospecting_conformance.reporting.baseline",
+        description="Write a baseline accepting every finding of a run (to stdout).",
+    )
+    parser.add_argument("summary", type=Path, help="a run's reports/summary.json")
+    parser.add_argument("--ticket", required=True, help="the ticket that tracks these issues")
+    args = parser.parse_args(argv)
+    try:
+        summary = json.loads(args.summary.read_text(encoding="utf-8"))
+        findings = summary["findings"]
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"error: {args.summary} is not a run summary ({exc})", file=sys.stderr)
+        return 2
+    json.dump(baseline_from_findings(findings, args.ticket), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -106,6 +106,13 @@ def build_summary(
             "byRule": dict(sorted(Counter(f["rule"] for f in findings).items())),
         },
         "coverage": _coverage(spec, record),
+        "generatedCases": {
+            "byOperation": {
+                op: sum(counts.values())
+                for op, counts in sorted(record["generatedStatuses"].items())
+            },
+            "total": sum(sum(c.values()) for c in record["generatedStatuses"].values()),
+        },
         "links": {"declared": sorted(declared_links), "covered": sorted(covered)},
         "findings": findings,
         "fixed": [e.to_dict() for e in baseline.fixed(findings)],
