@@ -35,11 +35,6 @@ def slow_saved_search_id(target: TargetConfig) -> str:
     return require_setting(target, "slow_saved_search_id")
 
 
-@pytest.fixture
-def failing_saved_search_id(target: TargetConfig) -> str:
-    return require_setting(target, "failing_saved_search_id")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Contract tests first, generated ones last: a regression shows in seconds, not minutes."""
     items.sort(key=lambda item: "test_generated.py" in item.nodeid)

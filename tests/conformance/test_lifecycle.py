@@ -19,6 +19,7 @@ from prospecting_conformance.expectations import (
 from prospecting_conformance.findings import raise_for_findings
 from prospecting_conformance.jobs import StartJob, job_id, run_to_end
 from prospecting_conformance.lifecycle import JobTracker
+from prospecting_conformance.pytest_plugin import require_setting
 from prospecting_conformance.target import TargetConfig
 
 pytestmark = pytest.mark.usefixtures("writes")
@@ -43,25 +44,22 @@ def test_start_answers_202_with_a_job_whose_location_resolves(
     raise_for_findings(tracker.observe(started) + tracker.observe(followed))
 
 
-def test_a_job_runs_to_completed_with_a_result(
-    api: ProspectingClient, start_job: StartJob, saved_search_id: str
-) -> None:
-    tracker = run_to_end(api, start_job(saved_search_id), saved_search_id)
-    raise_for_findings(
-        []
-        if tracker.status == "completed"
-        else [_last(api, tracker, "L2", f"ended {tracker.status}; expected completed")]
-    )
+ENDINGS = [
+    pytest.param("saved_search_id", "completed", id="completed-with-a-result"),
+    pytest.param("failing_saved_search_id", "failed", id="failed-with-an-error"),
+]
 
 
-def test_a_failing_job_ends_failed_with_an_error(
-    api: ProspectingClient, start_job: StartJob, failing_saved_search_id: str
+@pytest.mark.parametrize(("setting", "ending"), ENDINGS)
+def test_a_job_runs_to_its_end(
+    api: ProspectingClient, start_job: StartJob, target: TargetConfig, setting: str, ending: str
 ) -> None:
-    tracker = run_to_end(api, start_job(failing_saved_search_id), failing_saved_search_id)
+    saved_search = require_setting(target, setting)
+    tracker = run_to_end(api, start_job(saved_search), saved_search)
     raise_for_findings(
         []
-        if tracker.status == "failed"
-        else [_last(api, tracker, "L2", f"ended {tracker.status}; expected failed")]
+        if tracker.status == ending
+        else [_last(api, tracker, "L2", f"ended {tracker.status}; expected {ending}")]
     )
 
 
@@ -122,15 +120,11 @@ def _expect_status(observed: Any, rule: str, status: str, why: str) -> list[Any]
     return [observed.finding(rule, f"{why}: job says {job.get('status')!r}; expected {status!r}.")]
 
 
-@pytest.mark.parametrize("ending", ["completed", "failed"])
+@pytest.mark.parametrize(("setting", "ending"), ENDINGS)
 def test_cancel_a_finished_job_is_409_and_changes_nothing(
-    api: ProspectingClient, start_job: StartJob, target: TargetConfig, ending: str
+    api: ProspectingClient, start_job: StartJob, target: TargetConfig, setting: str, ending: str
 ) -> None:
-    saved_search = (
-        target.saved_search_id if ending == "completed" else target.failing_saved_search_id
-    )
-    if saved_search is None:
-        pytest.skip(f"needs a saved search whose jobs end {ending}")
+    saved_search = require_setting(target, setting)
     tracker = run_to_end(api, start_job(saved_search), saved_search)
     if tracker.status != ending:
         pytest.fail(f"the job ended {tracker.status}, not {ending}: see the L2 tests")

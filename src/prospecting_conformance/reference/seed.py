@@ -31,10 +31,10 @@ __all__ = [
     "SEED_PROSPECTS",
     "SLOW_SAVED_SEARCH_ID",
     "DemoKey",
+    "Prospect",
     "SavedSearch",
     "SearchKind",
     "SeedJob",
-    "SeedProspect",
 ]
 
 SearchKind = Literal["fast", "slow", "failing"]
@@ -128,13 +128,19 @@ class SeedJob:
 
 
 @dataclass(frozen=True)
-class SeedProspect:
+class Prospect:
+    """A prospect a job found: seeded here, or added by the store when a job completes."""
+
     id: str
     account_group_id: str
     provider_id: str
     full_name: str
     headline: str | None
     source_job_id: str
+
+    @property
+    def profile_url(self) -> str:
+        return f"https://www.linkedin.com/sales/lead/{self.provider_id}"
 
 
 SEED_JOBS: tuple[SeedJob, ...] = (
@@ -150,8 +156,8 @@ SEED_JOBS: tuple[SeedJob, ...] = (
 PROVIDER_ID = "ACwAAA0001"
 FOREIGN_PROVIDER_ID = "ACwBBB0001"
 
-SEED_PROSPECTS: tuple[SeedProspect, ...] = (
-    SeedProspect(
+SEED_PROSPECTS: tuple[Prospect, ...] = (
+    Prospect(
         "64b7f0c2a1e4d93b5c8f0c01",
         PRIMARY_ACCOUNT_GROUP_ID,
         PROVIDER_ID,
@@ -159,7 +165,7 @@ SEED_PROSPECTS: tuple[SeedProspect, ...] = (
         "Head of Growth",
         SEED_JOBS[0].id,
     ),
-    SeedProspect(
+    Prospect(
         "64b7f0c2a1e4d93b5c8f0c02",
         PRIMARY_ACCOUNT_GROUP_ID,
         "ACwAAA0002",
@@ -167,7 +173,7 @@ SEED_PROSPECTS: tuple[SeedProspect, ...] = (
         "VP Revenue Operations",
         SEED_JOBS[0].id,
     ),
-    SeedProspect(
+    Prospect(
         "64b7f0c2a1e4d93b5c8f0c03",
         PRIMARY_ACCOUNT_GROUP_ID,
         "ACwAAA0003",
@@ -175,7 +181,7 @@ SEED_PROSPECTS: tuple[SeedProspect, ...] = (
         None,
         SEED_JOBS[0].id,
     ),
-    SeedProspect(
+    Prospect(
         "64b7f0c2a1e4d93b5c8f0d01",
         FOREIGN_ACCOUNT_GROUP_ID,
         FOREIGN_PROVIDER_ID,
@@ -183,7 +189,7 @@ SEED_PROSPECTS: tuple[SeedProspect, ...] = (
         "Head of Procurement",
         SEED_JOBS[1].id,
     ),
-    SeedProspect(
+    Prospect(
         "64b7f0c2a1e4d93b5c8f0d02",
         FOREIGN_ACCOUNT_GROUP_ID,
         "ACwBBB0002",

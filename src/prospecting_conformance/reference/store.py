@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from prospecting_conformance.reference import seed
-from prospecting_conformance.reference.seed import SavedSearch, SearchKind
+from prospecting_conformance.reference.seed import Prospect, SavedSearch, SearchKind
 
 __all__ = [
     "CancelOutcome",
@@ -91,20 +91,6 @@ class JobView:
     error: dict[str, str] | None
     created_at: datetime
     updated_at: datetime
-
-
-@dataclass(frozen=True)
-class Prospect:
-    id: str
-    account_group_id: str
-    provider_id: str
-    full_name: str
-    headline: str | None
-    source_job_id: str
-
-    @property
-    def profile_url(self) -> str:
-        return f"https://www.linkedin.com/sales/lead/{self.provider_id}"
 
 
 @dataclass
@@ -399,17 +385,8 @@ class Store:
                 long_ago,
                 settled=True,
             )
-        for p in seed.SEED_PROSPECTS:
-            self._add_prospect(
-                Prospect(
-                    p.id,
-                    p.account_group_id,
-                    p.provider_id,
-                    p.full_name,
-                    p.headline,
-                    p.source_job_id,
-                )
-            )
+        for prospect in seed.SEED_PROSPECTS:
+            self._add_prospect(prospect)
 
 
 def _processed(plan: _Plan, elapsed: float) -> int:
