@@ -23,13 +23,13 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
+from prospecting_conformance.client import ProspectingClient, TransportFailure
 from prospecting_conformance.embedded import EmbeddedServer, EmbeddedServerError
 from prospecting_conformance.findings import ConformanceError
 from prospecting_conformance.preflight import EXIT_MISCONFIGURED, PreflightError, preflight
 from prospecting_conformance.recorder import merge
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
-from prospecting_conformance.reporting.summary import RunFacts, TestOutcome, build_summary
+from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
 from prospecting_conformance.reporting.write import write_reports
 from prospecting_conformance.session import (
     NO_SHRINK_VAR,
@@ -319,8 +319,11 @@ def pytest_runtest_makereport(
     context = item.config.stash.get(_context, None)
     if context is None or not report.failed:
         return report
-    if call.excinfo is not None and isinstance(call.excinfo.value, ConformanceError):
-        context.recorder.record(call.excinfo.value.findings)
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, ConformanceError):
+        context.recorder.record(error.findings)
+    elif isinstance(error, TransportFailure):
+        context.recorder.record([error.finding])
     # Travels to the xdist controller with the report, so the verdict can tell a failure
     # explained by known findings (a baseline) from a new one.
     report.user_properties.append(
@@ -336,7 +339,7 @@ class RunController:
         self.config = config
         self.started = time.monotonic()
         self.started_at = _now()
-        self.outcomes: dict[str, TestOutcome] = {}
+        self.outcomes: dict[str, ItemOutcome] = {}
         self.first_failure_s: float | None = None
         self.stop_rules = frozenset(config.getoption("prospecting_stop_rules"))
         self.session: pytest.Session | None = None
@@ -355,7 +358,7 @@ class RunController:
         previous = self.outcomes.get(report.nodeid)
         if previous is not None and previous.outcome == "failed":
             return  # a teardown pass does not undo a call failure
-        self.outcomes[report.nodeid] = TestOutcome(
+        self.outcomes[report.nodeid] = ItemOutcome(
             nodeid=report.nodeid,
             outcome=report.outcome,
             finding_keys=tuple((k[0], k[1], k[2]) for k in keys),

@@ -93,6 +93,9 @@ class Spec:
         }
         scheme = next(iter(document["components"]["securitySchemes"].values()))
         self.auth_header: str = scheme["name"]
+        # One validator per schema pointer: building one (and resolving its `$ref` chain) cost
+        # more than validating a typical response (bench/README.md).
+        self._validators: dict[str, Draft202012Validator] = {}
 
     def operation(self, operation_id: str) -> OperationSpec:
         return self.operations[operation_id]
@@ -109,15 +112,24 @@ class Spec:
 
     def validation_errors(self, pointer: str, instance: Any) -> list[str]:
         """Why `instance` does not match the schema at `pointer` (empty when it does)."""
-        validator = Draft202012Validator(
-            {"$ref": f"{SPEC_URI}#{pointer}"},
-            registry=self._registry,
-            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        errors = sorted(
+            self._validator(pointer).iter_errors(instance), key=lambda e: list(e.absolute_path)
         )
-        errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
         return [
             f"{'/'.join(str(p) for p in e.absolute_path) or '<root>'}: {e.message}" for e in errors
         ]
+
+    def _validator(self, pointer: str) -> Draft202012Validator:
+        validator = self._validators.get(pointer)
+        if validator is None:
+            # Validators are immutable, so one shared by threads (the stateful engine's) is safe.
+            validator = Draft202012Validator(
+                {"$ref": f"{SPEC_URI}#{pointer}"},
+                registry=self._registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+            self._validators[pointer] = validator
+        return validator
 
     def _deref(self, node: dict[str, Any], pointer: str) -> tuple[dict[str, Any], str]:
         while "$ref" in node:

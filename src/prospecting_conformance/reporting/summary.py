@@ -16,13 +16,13 @@ from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.rules import FAMILIES
 from prospecting_conformance.spec import Spec
 
-__all__ = ["RunFacts", "TestOutcome", "build_summary"]
+__all__ = ["ItemOutcome", "RunFacts", "build_summary"]
 
 SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
-class TestOutcome:
+class ItemOutcome:
     nodeid: str
     outcome: str  # passed | failed | skipped
     finding_keys: tuple[tuple[str, str, int | None], ...] = ()
@@ -39,7 +39,7 @@ class RunFacts:
     started_at: str
     finished_at: str
     command: str
-    outcomes: list[TestOutcome] = field(default_factory=list)
+    outcomes: list[ItemOutcome] = field(default_factory=list)
     jobs_left_running: list[str] = field(default_factory=list)
 
 
