@@ -26,7 +26,7 @@ from prospecting_conformance.findings import Exchange, Finding
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.redaction import Redactor
 from prospecting_conformance.spec import Spec, load_spec
-from prospecting_conformance.target import ENV_VARS, ROLE_SCOPES, Role, TargetConfig
+from prospecting_conformance.target import ENV_VARS, ROLE_SCOPES, WRITE_SCOPE, Role, TargetConfig
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_S",
@@ -37,6 +37,7 @@ __all__ = [
     "ProspectingClientError",
     "RequestBudgetExceeded",
     "TransportFailure",
+    "WritesNotAllowed",
 ]
 
 logger = logging.getLogger("prospecting_conformance.client")
@@ -67,6 +68,10 @@ class MissingRoleKey(ProspectingClientError, LookupError):
             f"the target has no key for role {role!r}: set {ENV_VARS['key_' + role]} to run "
             "the tests that need it."
         )
+
+
+class WritesNotAllowed(ProspectingClientError):
+    """The request would start or cancel a job, and the target does not allow writes."""
 
 
 class ForeignURLRefused(ProspectingClientError):
@@ -335,6 +340,7 @@ class ProspectingClient:
         key: Role | None,
         raw_key: str | None,
     ) -> Observed:
+        self._refuse_unallowed_write(method, operation_id)
         request = self._http.build_request(
             method,
             url,
@@ -368,6 +374,21 @@ class ProspectingClient:
         for observer in self._observers:
             observer(observed)
         return observed
+
+    def _refuse_unallowed_write(self, method: str, operation_id: str) -> None:
+        """The last safety rail: no request that could start or cancel a job unless allowed.
+
+        Whatever key is sent: a broken API could accept an unknown key or ignore a scope, and
+        the job would then be real on staging.
+        """
+        if self.config.allow_writes or operation_id not in self.spec.operations:
+            return
+        operation = self.spec.operation(operation_id)
+        if WRITE_SCOPE in operation.required_scopes and method.lower() == operation.method:
+            raise WritesNotAllowed(
+                f"{operation_id} starts or cancels jobs; the target does not allow writes "
+                f"(set {ENV_VARS['allow_writes']}=1 if it may)."
+            )
 
     def _log(self, message: str, *args: object) -> None:
         # Redacted before the record exists, so no handler or formatter can see a key.

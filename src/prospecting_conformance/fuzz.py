@@ -13,7 +13,7 @@ judged by checks registered here, each named for the rule it enforces:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,16 +30,18 @@ from prospecting_conformance.observed import Observed
 from prospecting_conformance.profiles import PROFILE_SETTINGS
 from prospecting_conformance.recorder import Recorder
 from prospecting_conformance.session import RunContext, current, shrink
-from prospecting_conformance.spec import Spec
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.spec import OperationSpec, Spec
+from prospecting_conformance.target import WRITE_SCOPE, TargetConfig
 
 __all__ = [
     "FUZZ_CHECKS",
     "StatefulRun",
     "fuzz_schema",
+    "fuzzed_operations",
     "reachability_problems",
     "run_stateful",
     "spec_links",
+    "writing_operations",
 ]
 
 # Statuses that say a case bounced off the API's guards instead of reaching its logic.
@@ -160,9 +162,14 @@ def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
                 **{name: {"enabled": True} for name in FUZZ_CHECKS},
             },
             "request-timeout": 10,
+            # A live target gets the same politeness as the suite's own client.
+            **({} if target.embedded else {"rate-limit": f"{max(1, int(target.max_rate))}/s"}),
         }
     )
-    schema = schemathesis.openapi.from_dict(spec.document, config=config)
+    schema: schemathesis.BaseSchema = schemathesis.openapi.from_dict(spec.document, config=config)
+    if not target.allow_writes:
+        # Starting and cancelling jobs are writes: without permission only reads are fuzzed.
+        schema = schema.exclude(operation_id=sorted(writing_operations(spec)))
     known_provider = target.provider_id
 
     if known_provider:
@@ -180,19 +187,22 @@ def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
     return schema
 
 
-def spec_links(spec: Spec) -> set[str]:
-    """Every link the spec declares, named as schemathesis names a followed transition."""
-    links = set()
+def _declared_links(spec: Spec) -> Iterator[tuple[OperationSpec, str, str, OperationSpec]]:
+    """(source operation, status, link name, target operation) for every link of the spec."""
     for source in spec.operations.values():
         node = spec.resolve(f"/paths/{source.path.replace('/', '~1')}/{source.method}")
         for status, response in node["responses"].items():
             for name, link in response.get("links", {}).items():
-                target = spec.operation(link["operationId"])
-                links.add(
-                    f"{source.method.upper()} {source.path} -> [{status}] {name} -> "
-                    f"{target.method.upper()} {target.path}"
-                )
-    return links
+                yield source, status, name, spec.operation(link["operationId"])
+
+
+def spec_links(spec: Spec) -> set[str]:
+    """Every link the spec declares, named as schemathesis names a followed transition."""
+    return {
+        f"{source.method.upper()} {source.path} -> [{status}] {name} -> "
+        f"{target.method.upper()} {target.path}"
+        for source, status, name, target in _declared_links(spec)
+    }
 
 
 @dataclass
@@ -231,10 +241,34 @@ def run_stateful(target: TargetConfig, spec: Spec, seed: int, recorder: Recorder
     return run
 
 
-def reachability_problems(spec: Spec, recorder: Recorder) -> list[str]:
+def writing_operations(spec: Spec) -> set[str]:
+    """The operations that need prospecting:write: they start or cancel jobs."""
+    return {op.operation_id for op in spec.operations.values() if WRITE_SCOPE in op.required_scopes}
+
+
+def fuzzed_operations(spec: Spec, target: TargetConfig) -> list[str]:
+    """The operations the generated tests exercise on this target."""
+    excluded = set() if target.allow_writes else writing_operations(spec)
+    return [op for op in spec.operations if op not in excluded]
+
+
+def fed_only_by_writes(spec: Spec) -> set[str]:
+    """Operations whose ids only ever come from a writing operation's links (a job's id)."""
+    writers = writing_operations(spec)
+    feeders: dict[str, set[str]] = {}
+    for source, _, _, target in _declared_links(spec):
+        feeders.setdefault(target.operation_id, set()).add(source.operation_id)
+    return {op for op, sources in feeders.items() if sources <= writers and op not in writers}
+
+
+def reachability_problems(spec: Spec, target: TargetConfig, recorder: Recorder) -> list[str]:
     """Operations whose generated cases never got past authentication, permission, existence."""
     problems = []
-    for operation_id in spec.operations:
+    unjudged = set() if target.allow_writes else fed_only_by_writes(spec)
+    for operation_id in fuzzed_operations(spec, target):
+        if operation_id in unjudged:
+            print(f"{operation_id}: not judged: without writes no job exists to reach")
+            continue
         seen: Mapping[int, int] = recorder.generated_statuses.get(operation_id, {})
         past_guards = sum(n for status, n in seen.items() if status not in GUARD_STATUSES)
         total = sum(seen.values())

@@ -17,6 +17,7 @@ import shlex
 import shutil
 import time
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ import pytest
 from prospecting_conformance.client import ProspectingClient, TransportFailure
 from prospecting_conformance.embedded import EmbeddedServer, EmbeddedServerError
 from prospecting_conformance.findings import ConformanceError
+from prospecting_conformance.fuzz import writing_operations
 from prospecting_conformance.preflight import EXIT_MISCONFIGURED, PreflightError, preflight
 from prospecting_conformance.recorder import merge
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
@@ -212,14 +214,8 @@ def target_from_env() -> TargetConfig:
     if target is None:
         raise PreflightError(f"{ENV_VARS['base_url']} is not set", EXIT_MISCONFIGURED)
     if os.environ.get(EMBEDDED_VAR) == "1":
-        target = _replace(target, embedded=True)
+        target = replace(target, embedded=True)
     return target
-
-
-def _replace(target: TargetConfig, **changes: Any) -> TargetConfig:
-    from dataclasses import replace
-
-    return replace(target, **changes)
 
 
 def _stop_embedded(config: pytest.Config) -> None:
@@ -278,6 +274,24 @@ def writes(target: TargetConfig) -> None:
     """Skip unless the target lets the run start and cancel jobs."""
     if not target.allow_writes:
         pytest.skip(f"starts jobs: set {ENV_VARS['allow_writes']}=1 to allow writes")
+
+
+SkipUnlessWritable = Callable[[str], None]
+
+
+@pytest.fixture
+def skip_unless_writable(target: TargetConfig, spec: Spec) -> SkipUnlessWritable:
+    """`skip_unless_writable(operation_id)`: skip when the operation writes and writes are off.
+
+    Any request to such an operation counts, whatever key it carries: against a broken API an
+    invalid key or a missing scope would still start a real job.
+    """
+
+    def skip(operation_id: str) -> None:
+        if operation_id in writing_operations(spec) and not target.allow_writes:
+            pytest.skip(f"{operation_id} writes: set {ENV_VARS['allow_writes']}=1 to allow it")
+
+    return skip
 
 
 RequireKey = Callable[[Role], str]
@@ -455,9 +469,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if context is not None:
         context.recorder.dump(parts / f"{name}.json")
     controller = config.stash.get(_controller, None)
-    if controller is None:
-        return
-    try:
+    if controller is not None:
         controller.finish(session, parts)
-    finally:
-        _stop_embedded(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Here rather than at session end: this runs however the session ended.
+    _stop_embedded(config)

@@ -17,6 +17,7 @@ __all__ = [
     "ENV_VARS",
     "PROFILES",
     "ROLE_SCOPES",
+    "WRITE_SCOPE",
     "Profile",
     "Role",
     "TargetConfig",
@@ -27,6 +28,9 @@ Profile = Literal["quick", "default", "release"]
 PROFILES: tuple[Profile, ...] = ("quick", "default", "release")
 
 Role = Literal["all", "prospecting_read", "prospecting_write", "prospects_read"]
+
+# The scope that starts and cancels jobs (D5): what "writes" means for the safety rails.
+WRITE_SCOPE = "prospecting:write"
 
 # The scopes each role's key is expected to hold (D5); the permission matrix crosses these
 # with the spec's x-required-scopes.

@@ -9,6 +9,7 @@ import pytest
 from prospecting_conformance.client import ProspectingClient
 from prospecting_conformance.expectations import check_status
 from prospecting_conformance.findings import raise_for_findings
+from prospecting_conformance.pytest_plugin import SkipUnlessWritable
 from prospecting_conformance.spec import load_spec
 from prospecting_conformance.target import TargetConfig
 
@@ -28,7 +29,10 @@ def send(api: ProspectingClient, operation_id: str, *, body: Any = VALID_BODY, *
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
-def test_no_key_is_401(api: ProspectingClient, operation_id: str) -> None:
+def test_no_key_is_401(
+    api: ProspectingClient, skip_unless_writable: SkipUnlessWritable, operation_id: str
+) -> None:
+    skip_unless_writable(operation_id)
     observed = send(api, operation_id, key=None)
     raise_for_findings(check_status(observed, "A1", 401, "Sent no API key"))
 
@@ -58,8 +62,13 @@ INVALID_KEY_CASES = [
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 @pytest.mark.parametrize("case", INVALID_KEY_CASES)
 def test_invalid_key_is_401(
-    api: ProspectingClient, target: TargetConfig, operation_id: str, case: str
+    api: ProspectingClient,
+    target: TargetConfig,
+    skip_unless_writable: SkipUnlessWritable,
+    operation_id: str,
+    case: str,
 ) -> None:
+    skip_unless_writable(operation_id)
     observed = send(api, operation_id, **_invalid_keys(target)[case])
     raise_for_findings(check_status(observed, "A2", 401, f"Sent an invalid key ({case})"))
 
@@ -71,6 +80,7 @@ MALFORMED_BODIES = [
 ]
 
 
+@pytest.mark.usefixtures("writes")
 @pytest.mark.parametrize("content", MALFORMED_BODIES)
 @pytest.mark.parametrize("auth", ["no-key", "unknown-key"])
 def test_authentication_comes_before_validation(

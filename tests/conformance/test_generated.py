@@ -28,7 +28,7 @@ from prospecting_conformance.spec import load_spec
 schema = fuzz_schema(target_from_env(), load_spec(), run_seed())
 
 # Same worker, in this order: the gates read what the generated tests recorded.
-pytestmark = [pytest.mark.xdist_group("generated"), pytest.mark.usefixtures("writes")]
+pytestmark = pytest.mark.xdist_group("generated")
 
 
 @schema.parametrize()
@@ -36,6 +36,7 @@ def test_generated_cases_conform(case: Any, run_context: RunContext) -> None:
     case.call_and_validate()
 
 
+@pytest.mark.usefixtures("writes")
 def test_stateful_walks_conform(run_context: RunContext, request: pytest.FixtureRequest) -> None:
     run = run_stateful(run_context.target, run_context.spec, run_context.seed, run_context.recorder)
     print(f"stateful scenarios: {run.scenarios}, links followed: {len(run.links_covered)}")
@@ -47,6 +48,7 @@ def test_stateful_walks_conform(run_context: RunContext, request: pytest.Fixture
     assert not run.failures, "\n".join(run.failures)
 
 
+@pytest.mark.usefixtures("writes")
 def test_every_link_was_followed(run_context: RunContext) -> None:
     declared = spec_links(run_context.spec)
     covered = run_context.recorder.links_covered
@@ -55,5 +57,5 @@ def test_every_link_was_followed(run_context: RunContext) -> None:
 
 
 def test_generated_cases_reached_every_operation(run_context: RunContext) -> None:
-    problems = reachability_problems(run_context.spec, run_context.recorder)
+    problems = reachability_problems(run_context.spec, run_context.target, run_context.recorder)
     assert not problems, "\n".join(problems)

@@ -13,7 +13,7 @@ from prospecting_conformance.expectations import check_status, permission_matrix
 from prospecting_conformance.findings import raise_for_findings
 from prospecting_conformance.jobs import job_id, start_body
 from prospecting_conformance.observed import Observed
-from prospecting_conformance.pytest_plugin import RequireKey, require_setting
+from prospecting_conformance.pytest_plugin import RequireKey, SkipUnlessWritable, require_setting
 from prospecting_conformance.spec import load_spec
 from prospecting_conformance.target import Role, TargetConfig
 
@@ -34,16 +34,20 @@ def running_job_id(api: ProspectingClient, target: TargetConfig) -> str:
 
 
 def _send(
-    api: ProspectingClient, target: TargetConfig, operation_id: str, role: Role, job: str
+    api: ProspectingClient,
+    target: TargetConfig,
+    operation_id: str,
+    role: Role,
+    request: pytest.FixtureRequest,
 ) -> Observed:
     if operation_id == "listSalesNavigatorSavedSearches":
         return api.list_saved_searches(key=role)
     if operation_id == "startProspectingJob":
         return api.start_job(start_body(require_setting(target, "saved_search_id")), key=role)
     if operation_id == "getProspectingJob":
-        return api.get_job(job, key=role)
+        return api.get_job(request.getfixturevalue("running_job_id"), key=role)
     if operation_id == "cancelProspectingJob":
-        return api.cancel_job(job, key=role)
+        return api.cancel_job(request.getfixturevalue("running_job_id"), key=role)
     if operation_id == "getProspectByProviderId":
         return api.get_prospect(require_setting(target, "provider_id"), key=role)
     raise AssertionError(f"no request written for {operation_id}: the spec grew an operation")
@@ -54,13 +58,15 @@ def test_permission_matrix(
     api: ProspectingClient,
     target: TargetConfig,
     require_key: RequireKey,
-    running_job_id: str,
+    skip_unless_writable: SkipUnlessWritable,
+    request: pytest.FixtureRequest,
     operation_id: str,
     role: Role,
     allowed: bool,
 ) -> None:
+    skip_unless_writable(operation_id)
     require_key(role)
-    observed = _send(api, target, operation_id, role, running_job_id)
+    observed = _send(api, target, operation_id, role, request)
     expected = api.spec.operation(operation_id).responses
     success = [s for s in expected if 200 <= s <= 299]
     verdict = "holds" if allowed else "lacks"

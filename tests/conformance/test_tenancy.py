@@ -10,7 +10,7 @@ from prospecting_conformance.client import ProspectingClient
 from prospecting_conformance.expectations import check_not_reachable, check_status, data_of
 from prospecting_conformance.findings import raise_for_findings
 from prospecting_conformance.jobs import StartJob, job_id, start_body
-from prospecting_conformance.pytest_plugin import require_setting
+from prospecting_conformance.pytest_plugin import SkipUnlessWritable, require_setting
 from prospecting_conformance.spec import load_spec
 from prospecting_conformance.target import TargetConfig
 
@@ -30,8 +30,13 @@ def foreign_key(target: TargetConfig) -> str:
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 def test_our_key_on_the_foreign_groups_paths_is_403(
-    api: ProspectingClient, target: TargetConfig, foreign_group: str, operation_id: str
+    api: ProspectingClient,
+    target: TargetConfig,
+    skip_unless_writable: SkipUnlessWritable,
+    foreign_group: str,
+    operation_id: str,
 ) -> None:
+    skip_unless_writable(operation_id)
     operation = api.spec.operation(operation_id)
     params = {
         "jobId": "job-of-the-foreign-group",

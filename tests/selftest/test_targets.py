@@ -190,3 +190,26 @@ def test_the_suite_passes_against_the_standalone_server_as_a_live_target(
     assert summary["tests"].get("failed", 0) == 0
     assert summary["tests"]["passed"] > 90
     assert summary["jobsLeftRunning"] == []
+
+
+def test_without_permission_to_write_no_job_is_ever_touched(
+    standalone: dict[str, str], tmp_path: Path
+) -> None:
+    # Given the standalone server as a live target that does not allow writes
+    read_only = {**standalone, "PROSPECTING_ALLOW_WRITES": "0"}
+
+    # When the whole suite runs against it
+    result = run_suite(["tests/conformance", "--profile", "quick"], read_only, tmp_path)
+
+    # Then what needs writes is skipped with the variable to set, the reads pass, and not
+    # one request reached an operation that starts or cancels jobs
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "set PROSPECTING_ALLOW_WRITES=1" in output
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["verdict"] == "pass"
+    assert summary["tests"]["skipped"] > 0
+    assert summary["tests"]["passed"] > 0
+    for writing in ("startProspectingJob", "cancelProspectingJob"):
+        assert summary["coverage"][writing]["observed"] == {}, writing
+    assert summary["generatedCases"]["byOperation"]["listSalesNavigatorSavedSearches"] > 0

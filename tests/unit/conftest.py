@@ -48,6 +48,7 @@ def config() -> TargetConfig:
         key_all=KEY_ALL,
         key_prospecting_read=KEY_READ,
         max_rate=10.0,
+        allow_writes=True,
     )
 
 

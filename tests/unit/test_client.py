@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -17,6 +17,7 @@ from prospecting_conformance.client import (
     ProspectingClient,
     RequestBudgetExceeded,
     TransportFailure,
+    WritesNotAllowed,
 )
 from prospecting_conformance.clock import FakeClock
 from prospecting_conformance.observed import Observed
@@ -199,6 +200,42 @@ def test_the_request_budget_stops_the_client_with_a_clear_error(
             client.list_saved_searches()
 
     assert route.call_count == 2
+
+
+@pytest.mark.parametrize(
+    ("send", "refused"),
+    [
+        pytest.param(lambda c: c.start_job({"source": "sales_navigator"}), True, id="start"),
+        pytest.param(lambda c: c.cancel_job("job-1"), True, id="cancel"),
+        pytest.param(lambda c: c.start_job({}, key=None), True, id="start-without-key"),
+        pytest.param(lambda c: c.list_saved_searches(), False, id="list"),
+        pytest.param(lambda c: c.get_job("job-1"), False, id="get-job"),
+    ],
+)
+def test_without_permission_to_write_no_job_is_started_or_cancelled(
+    config: TargetConfig,
+    spec: Spec,
+    clock: FakeClock,
+    send: Callable[[ProspectingClient], Observed],
+    refused: bool,
+) -> None:
+    # Given a target that does not allow writes, and a mock that answers anything
+    read_only = dataclasses.replace(config, allow_writes=False)
+    with (
+        respx.mock(base_url=BASE_URL, assert_all_called=False) as router,
+        ProspectingClient(read_only, spec=spec, clock=clock.now, sleep=clock.sleep) as client,
+    ):
+        route = router.route().respond(200, json=OK)
+
+        # When the test sends the request
+        if refused:
+            with pytest.raises(WritesNotAllowed, match="PROSPECTING_ALLOW_WRITES=1"):
+                send(client)
+        else:
+            send(client)
+
+    # Then only reads left the client
+    assert route.call_count == (0 if refused else 1)
 
 
 def test_requests_are_paced_by_the_client_side_rate_limit(
