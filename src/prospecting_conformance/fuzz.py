@@ -13,6 +13,7 @@ judged by checks registered here, each named for the rule it enforces:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,16 +215,34 @@ class StatefulRun:
     failures: list[str] = field(default_factory=list)
 
 
-def run_stateful(target: TargetConfig, spec: Spec, seed: int, recorder: Recorder) -> StatefulRun:
+PROGRESS_EVERY_S = 5.0
+
+
+def run_stateful(
+    target: TargetConfig,
+    spec: Spec,
+    seed: int,
+    recorder: Recorder,
+    progress: Callable[[str], None] | None = None,
+) -> StatefulRun:
     """Run the stateful phase through schemathesis' engine, the one behind `st run`.
 
     The engine steers scenarios towards links not yet followed and pins configured parameters
     on every step; a plain Hypothesis state machine covers the deeper links only by chance.
+    A long phase reports its progress every few seconds through `progress`.
     """
     schema = fuzz_schema(target, spec, seed)
     schema.config.phases.update(phases=["stateful"])
     run = StatefulRun()
+    declared = len(spec_links(spec))
+    next_report = time.monotonic() + PROGRESS_EVERY_S
     for event in engine.from_schema(schema).execute():
+        if progress is not None and time.monotonic() >= next_report:
+            progress(
+                f"stateful phase: {run.scenarios} scenarios, "
+                f"{len(run.links_covered)}/{declared} links followed"
+            )
+            next_report = time.monotonic() + PROGRESS_EVERY_S
         if isinstance(event, events.ScenarioFinished) and event.phase == PhaseName.STATEFUL_TESTING:
             run.scenarios += 1
             for node in event.recorder.cases.values():

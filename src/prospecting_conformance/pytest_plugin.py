@@ -310,6 +310,20 @@ def require_key(target: TargetConfig) -> RequireKey:
     return require
 
 
+def terminal_progress(config: pytest.Config) -> Callable[[str], None] | None:
+    """A way for a long phase to show progress past output capture (None under xdist)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None or _is_worker(config):
+        return None
+
+    def show(line: str) -> None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"  {line}")
+
+    return show
+
+
 def require_setting(target: TargetConfig, name: str) -> str:
     """The target's `name` setting, or a skip naming the variable that sets it."""
     value = getattr(target, name)

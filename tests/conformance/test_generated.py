@@ -19,7 +19,7 @@ from prospecting_conformance.fuzz import (
     run_stateful,
     spec_links,
 )
-from prospecting_conformance.pytest_plugin import target_from_env
+from prospecting_conformance.pytest_plugin import target_from_env, terminal_progress
 from prospecting_conformance.session import RunContext, run_seed
 from prospecting_conformance.spec import load_spec
 
@@ -38,7 +38,13 @@ def test_generated_cases_conform(case: Any, run_context: RunContext) -> None:
 
 @pytest.mark.usefixtures("writes")
 def test_stateful_walks_conform(run_context: RunContext, request: pytest.FixtureRequest) -> None:
-    run = run_stateful(run_context.target, run_context.spec, run_context.seed, run_context.recorder)
+    run = run_stateful(
+        run_context.target,
+        run_context.spec,
+        run_context.seed,
+        run_context.recorder,
+        progress=terminal_progress(request.config),
+    )
     print(f"stateful scenarios: {run.scenarios}, links followed: {len(run.links_covered)}")
     keys = set(run_context.recorder.keys_for_test(request.node.nodeid))
     if keys:
