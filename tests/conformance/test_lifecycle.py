@@ -68,14 +68,19 @@ def _last(api: ProspectingClient, tracker: JobTracker, rule: str, message: str) 
     return observed.finding(rule, f"Job {tracker.job_id} {message}.")
 
 
+def _start_tracked(start_job: StartJob, saved_search_id: str) -> tuple[str, JobTracker]:
+    """Start a job and a tracker that has judged its first observation (the 202)."""
+    started = start_job(saved_search_id)
+    tracker = JobTracker(job_id(started), expected_saved_search_id=saved_search_id)
+    raise_for_findings(tracker.observe(started))
+    return job_id(started), tracker
+
+
 def test_cancel_a_running_job_then_again(
     api: ProspectingClient, start_job: StartJob, slow_saved_search_id: str
 ) -> None:
     # Given a job that runs long enough to be cancelled
-    started = start_job(slow_saved_search_id)
-    job = job_id(started)
-    tracker = JobTracker(job, expected_saved_search_id=slow_saved_search_id)
-    raise_for_findings(tracker.observe(started))
+    job, tracker = _start_tracked(start_job, slow_saved_search_id)
 
     # When it is cancelled
     cancelled = api.cancel_job(job)
@@ -103,10 +108,7 @@ RUNNING_LOOKS = 4
 def test_progress_of_a_running_job_never_goes_back(
     api: ProspectingClient, start_job: StartJob, slow_saved_search_id: str
 ) -> None:
-    started = start_job(slow_saved_search_id)
-    job = job_id(started)
-    tracker = JobTracker(job, expected_saved_search_id=slow_saved_search_id)
-    raise_for_findings(tracker.observe(started))
+    job, tracker = _start_tracked(start_job, slow_saved_search_id)
     for _ in range(RUNNING_LOOKS):
         api.sleep(0.2)
         raise_for_findings(tracker.observe(api.get_job(job)))
