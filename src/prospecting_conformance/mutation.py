@@ -139,7 +139,8 @@ def _control(result: RunResult) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m prospecting_conformance.mutation")
-    parser.add_argument("--jobs", type=int, default=3, help="runs at once (default 3)")
+    # Runs spend much of their time waiting on jobs and Retry-After: four fit two cores.
+    parser.add_argument("--jobs", type=int, default=4, help="runs at once (default 4)")
     parser.add_argument("--fault", action="append", default=[], help="only these faults")
     parser.add_argument("--seeds", type=int, default=len(CONTROL_SEEDS), help="control runs")
     parser.add_argument("--reports-dir", default="reports", help="where mutation.json goes")
