@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -28,38 +27,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from prospecting_conformance.mutation import conformance_command, embedded_env
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS_S = {"quick": 30.0, "default": 120.0}
 
 
-def clean_env() -> dict[str, str]:
-    """The caller's environment without PROSPECTING_*: the run uses the embedded server."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}
+def timed(command: list[str]) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run `command` from the project root against the embedded server; its wall seconds."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, cwd=ROOT, env=embedded_env(), capture_output=True, text=True, check=False
+    )
+    return result, time.perf_counter() - started
 
 
 def run_profile(profile: str, seed: int) -> float:
     """Wall seconds of one conformance run under `profile`; a failing run is an error."""
     with tempfile.TemporaryDirectory(prefix=f"bench-{profile}-") as reports:
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "tests/conformance",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--profile",
-            profile,
-            "--seed",
-            str(seed),
-            "--reports-dir",
-            reports,
-        ]
-        started = time.perf_counter()
-        result = subprocess.run(
-            command, cwd=ROOT, env=clean_env(), capture_output=True, text=True, check=False
-        )
-        wall = time.perf_counter() - started
+        result, wall = timed(conformance_command(profile, seed, Path(reports)))
     if result.returncode != 0:
         output = (result.stdout + result.stderr)[-3000:]
         raise RuntimeError(f"the {profile} run failed ({result.returncode}):\n{output}")
@@ -69,20 +55,8 @@ def run_profile(profile: str, seed: int) -> float:
 def run_mutation(jobs: int) -> dict[str, Any]:
     """One run of the mutation matrix; its mutation.json, with the wall time measured here."""
     with tempfile.TemporaryDirectory(prefix="bench-mutation-") as reports:
-        command = [
-            sys.executable,
-            "-m",
-            "prospecting_conformance.mutation",
-            "--jobs",
-            str(jobs),
-            "--reports-dir",
-            reports,
-        ]
-        started = time.perf_counter()
-        result = subprocess.run(
-            command, cwd=ROOT, env=clean_env(), capture_output=True, text=True, check=False
-        )
-        wall = time.perf_counter() - started
+        module = [sys.executable, "-m", "prospecting_conformance.mutation"]
+        result, wall = timed([*module, "--jobs", str(jobs), "--reports-dir", reports])
         path = Path(reports, "mutation.json")
         if not path.exists():
             output = (result.stdout + result.stderr)[-3000:]

@@ -26,7 +26,7 @@ from typing import Any
 from prospecting_conformance.reference.faults import FAULTS, Fault
 from prospecting_conformance.reporting.write import write_reports
 
-__all__ = ["RunResult", "judge", "main", "run_one"]
+__all__ = ["RunResult", "conformance_command", "embedded_env", "judge", "main", "run_one"]
 
 CONTROL_SEEDS = (101, 202, 303)
 FAULT_SEED = 404
@@ -45,6 +45,18 @@ class RunResult:
     summary: dict[str, Any] | None
 
 
+def conformance_command(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
+    """The conformance run as CI starts it, with its own reports directory."""
+    pytest = [sys.executable, "-m", "pytest", "tests/conformance", "-q", "-p", "no:cacheprovider"]
+    run = ["--profile", profile, "--seed", str(seed), "--reports-dir", str(reports)]
+    return [*pytest, *run, *extra]
+
+
+def embedded_env() -> dict[str, str]:
+    """This process's environment without PROSPECTING_*: the run starts the embedded server."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}
+
+
 def run_one(
     label: str,
     faults: Sequence[Fault],
@@ -58,27 +70,12 @@ def run_one(
     the kill is decided, the rest would only cost time. Other failures do not stop it.
     """
     directory = reports / label
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "tests/conformance",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--profile",
-        "quick",
-        "--no-shrink",
-        "--seed",
-        str(seed),
-        "--reports-dir",
-        str(directory),
-    ]
+    command = conformance_command("quick", seed, directory, "--no-shrink")
     for fault in faults:
         command += ["--reference-fault", fault.name]
         for rule in fault.caught_by:
             command += ["--stop-on-rule", rule]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}
+    env = embedded_env()
     started = time.monotonic()
     completed = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
