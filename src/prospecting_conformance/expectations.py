@@ -18,7 +18,9 @@ from prospecting_conformance.target import ROLE_SCOPES, Role
 __all__ = [
     "ACCEPTED_STATUSES",
     "check_accepted_job",
+    "check_groups_disjoint",
     "check_job_ids_unique",
+    "check_job_status",
     "check_not_reachable",
     "check_pacing",
     "check_prospect",
@@ -90,6 +92,26 @@ def check_accepted_job(observed: Observed) -> list[Finding]:
     if not observed.header("location"):
         findings.append(observed.finding("L1", "The 202 has no Location header."))
     return findings
+
+
+def check_job_status(observed: Observed, rule: str, expected: str, why: str) -> list[Finding]:
+    """`rule` holds when the job this response carries says status `expected`."""
+    job = data_of(observed) or {}
+    if job.get("status") == expected:
+        return []
+    return [
+        observed.finding(rule, f"{why}: job says {job.get('status')!r}; expected {expected!r}.")
+    ]
+
+
+def check_groups_disjoint(ours: Observed, theirs: Observed) -> list[Finding]:
+    """A4: another account group's saved-search list holds none of ours."""
+    our_ids = {item.get("id") for item in (data_of(ours) or {}).get("items") or []}
+    their_ids = {item.get("id") for item in (data_of(theirs) or {}).get("items") or []}
+    shared = sorted(str(i) for i in our_ids & their_ids)
+    if not shared:
+        return []
+    return [theirs.finding("A4", f"The foreign group's list holds our saved searches {shared}.")]
 
 
 def check_job_ids_unique(started: Iterable[Observed]) -> list[Finding]:

@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 
 from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import check_not_reachable, check_status, data_of
+from prospecting_conformance.expectations import (
+    check_groups_disjoint,
+    check_not_reachable,
+    check_status,
+    data_of,
+)
 from prospecting_conformance.findings import raise_for_findings
 from prospecting_conformance.jobs import StartJob, job_id, start_body
 from prospecting_conformance.pytest_plugin import SkipUnlessWritable, require_setting
@@ -105,11 +110,4 @@ def test_our_saved_searches_are_not_listed_for_the_foreign_group(
     raise_for_findings(check_status(ours, "A4", 200, "Listed our saved searches"))
     theirs = api.list_saved_searches(key=None, raw_key=foreign_key, account_group_id=foreign_group)
     raise_for_findings(check_status(theirs, "A4", 200, "Listed the foreign group's saved searches"))
-    our_ids = {item.get("id") for item in (data_of(ours) or {}).get("items") or []}
-    their_ids = {item.get("id") for item in (data_of(theirs) or {}).get("items") or []}
-    shared = sorted(str(i) for i in our_ids & their_ids)
-    raise_for_findings(
-        [theirs.finding("A4", f"The foreign group's list holds our saved searches {shared}.")]
-        if shared
-        else []
-    )
+    raise_for_findings(check_groups_disjoint(ours, theirs))
