@@ -145,8 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = sorted(set(args.fault) - set(FAULTS))
     if unknown:
         parser.error(f"unknown fault(s) {', '.join(unknown)}; see --list-faults of the server")
-    chosen = list(dict.fromkeys(args.fault))  # a fault named twice runs once
-    faults = [FAULTS[name] for name in chosen] if chosen else list(FAULTS.values())
+    named = list(dict.fromkeys(args.fault))  # a fault named twice runs once
+    faults = [FAULTS[name] for name in named] if named else list(FAULTS.values())
     project = Path.cwd()
     reports = Path(args.reports_dir).resolve()
     runs_dir = reports / "mutation"
