@@ -191,8 +191,7 @@ def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
 def _declared_links(spec: Spec) -> Iterator[tuple[OperationSpec, str, str, OperationSpec]]:
     """(source operation, status, link name, target operation) for every link of the spec."""
     for source in spec.operations.values():
-        node = spec.resolve(f"/paths/{source.path.replace('/', '~1')}/{source.method}")
-        for status, response in node["responses"].items():
+        for status, response in spec.raw_operation(source)["responses"].items():
             for name, link in response.get("links", {}).items():
                 yield source, status, name, spec.operation(link["operationId"])
 

@@ -272,6 +272,11 @@ def api(run_context: RunContext) -> Iterator[ProspectingClient]:
 @pytest.fixture
 def writes(target: TargetConfig) -> None:
     """Skip unless the target lets the run start and cancel jobs."""
+    require_writes(target)
+
+
+def require_writes(target: TargetConfig) -> None:
+    """Skip unless the target lets the run start and cancel jobs (for any fixture scope)."""
     if not target.allow_writes:
         pytest.skip(f"starts jobs: set {ENV_VARS['allow_writes']}=1 to allow writes")
 

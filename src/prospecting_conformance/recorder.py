@@ -20,8 +20,6 @@ from prospecting_conformance.findings import Finding
 
 __all__ = ["RecordedFinding", "Recorder", "merge"]
 
-TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
-
 
 @dataclass
 class RecordedFinding:
@@ -76,15 +74,6 @@ class Recorder:
             job = self.jobs.setdefault(job_id, {"accountGroupId": account_group_id})
             if status is not None:
                 job["status"] = status
-
-    def unfinished_jobs(self) -> dict[str, str]:
-        """Job id → account group of every job not yet seen in a terminal status."""
-        with self._lock:
-            return {
-                job_id: job["accountGroupId"]
-                for job_id, job in self.jobs.items()
-                if job.get("status") not in TERMINAL_STATUSES
-            }
 
     def to_dict(self) -> dict[str, Any]:
         with self._lock:

@@ -104,6 +104,11 @@ class Spec:
         """The operation serving this method and path, if the spec has one."""
         return next((op for op in self.operations.values() if op.matches(method, path)), None)
 
+    def raw_operation(self, operation: OperationSpec) -> dict[str, Any]:
+        """The operation's object as the document holds it (links, extensions)."""
+        node: dict[str, Any] = self.resolve(f"/paths/{_escape(operation.path)}/{operation.method}")
+        return node
+
     def resolve(self, pointer: str) -> Any:
         node: Any = self.document
         for token in pointer.lstrip("/").split("/"):

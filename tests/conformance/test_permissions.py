@@ -9,11 +9,20 @@ from __future__ import annotations
 import pytest
 
 from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import check_status, permission_matrix
+from prospecting_conformance.expectations import (
+    check_accepted_job,
+    check_status,
+    permission_matrix,
+)
 from prospecting_conformance.findings import raise_for_findings
 from prospecting_conformance.jobs import job_id, start_body
 from prospecting_conformance.observed import Observed
-from prospecting_conformance.pytest_plugin import RequireKey, SkipUnlessWritable, require_setting
+from prospecting_conformance.pytest_plugin import (
+    RequireKey,
+    SkipUnlessWritable,
+    require_setting,
+    require_writes,
+)
 from prospecting_conformance.spec import load_spec
 from prospecting_conformance.target import Role, TargetConfig
 
@@ -26,10 +35,9 @@ MATRIX = [
 @pytest.fixture(scope="module")
 def running_job_id(api: ProspectingClient, target: TargetConfig) -> str:
     """One long job for the read and cancel cells (cancel stays 200: it is idempotent)."""
-    if not target.allow_writes:
-        pytest.skip("starts jobs: set PROSPECTING_ALLOW_WRITES=1")
+    require_writes(target)
     observed = api.start_job(start_body(require_setting(target, "slow_saved_search_id")))
-    raise_for_findings(check_status(observed, "L1", 202, "Started a job with the all-scopes key"))
+    raise_for_findings(check_accepted_job(observed))
     return job_id(observed)
 
 
