@@ -5,15 +5,14 @@ the spec, sends the role's key the way the target is configured to receive it, a
 `Observed` (the parsed envelope with the raw response) whatever the status, so that a test can
 judge a 500 instead of the client hiding it. It also enforces what keeps a run polite on
 staging: a request budget, a client-side rate limit and `Retry-After` after a 429 (R2), all
-on an injectable clock so that unit tests never really wait. A key never appears in its repr,
-its errors or its logs.
+on an injectable clock so that unit tests never really wait. Those rails are not the
+client's own: it sends through the run's `Rails` (rails.py), the same gate schemathesis' requests
+pass. A key never appears in its repr, its errors or its logs.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import threading
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -24,13 +23,22 @@ import httpx
 from prospecting_conformance.clock import Clock, Sleep
 from prospecting_conformance.findings import Exchange, Finding
 from prospecting_conformance.observed import Observed
+from prospecting_conformance.rails import (
+    DEFAULT_RETRY_AFTER_S,
+    Rails,
+    RequestBudgetExceeded,
+    WritesNotAllowed,
+)
 from prospecting_conformance.redaction import Redactor
+from prospecting_conformance.secret import Secret
 from prospecting_conformance.spec import Spec, load_spec
-from prospecting_conformance.target import ENV_VARS, ROLE_SCOPES, WRITE_SCOPE, Role, TargetConfig
+from prospecting_conformance.target import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig
+from prospecting_conformance.wire import RailsTransport
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_S",
     "ForeignURLRefused",
+    "HeaderValue",
     "MissingRoleKey",
     "Observer",
     "ProspectingClient",
@@ -44,34 +52,23 @@ logger = logging.getLogger("prospecting_conformance.client")
 
 Observer = Callable[[Observed], None]
 
-# What the client waits after a 429 whose Retry-After is missing or unreadable (S2 reports
-# the header; the client still must not hammer a target that asked it to slow down).
-DEFAULT_RETRY_AFTER_S = 1.0
-
-_SECONDS = re.compile(r"^[0-9]+$")
+# A header value the client sends: a plain string, or a credential it reveals only on the wire.
+HeaderValue = str | Secret
 
 
 class ProspectingClientError(Exception):
     """The client refused or failed to get an answer; not a verdict on the target."""
 
 
-class RequestBudgetExceeded(ProspectingClientError):
-    """The run has sent as many requests as the target's budget allows."""
-
-
 class MissingRoleKey(ProspectingClientError, LookupError):
     """The target has no key for the requested role (the test should be skipped)."""
 
-    def __init__(self, role: Role) -> None:
+    def __init__(self, role: KeyName) -> None:
         self.role = role
         super().__init__(
-            f"the target has no key for role {role!r}: set {ENV_VARS['key_' + role]} to run "
+            f"the target has no key for role {role!r}: set {ENV_VARS[KEY_FIELDS[role]]} to run "
             "the tests that need it."
         )
-
-
-class WritesNotAllowed(ProspectingClientError):
-    """The request would start or cancel a job, and the target does not allow writes."""
 
 
 class ForeignURLRefused(ProspectingClientError):
@@ -94,36 +91,48 @@ class ProspectingClient:
         config: TargetConfig,
         *,
         spec: Spec | None = None,
+        rails: Rails | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
         timeout: float = 10.0,
+        settling: bool = False,
     ) -> None:
         self.config = config
         self.spec = spec or load_spec()
-        self.clock = clock
-        self.sleep = sleep
+        self.rails = rails or Rails(config, clock=clock, sleep=sleep)
+        # The poller waits on the same clock as the rails, so unit tests never really wait.
+        self.clock = self.rails.clock
+        self.sleep = self.rails.sleep
         self.timeout = timeout
         self.redactor = Redactor.for_target(config)
         self._http = httpx.Client(
             base_url=config.base_url,
-            transport=transport,
+            transport=RailsTransport(self.rails, transport, settling=settling),
             timeout=timeout,
             follow_redirects=False,
         )
         self._observers: list[Observer] = []
-        self._lock = threading.Lock()
-        self.requests_sent = 0
-        # Clock readings at which each request left, so tests can prove the pacing (R2).
-        self.sent_at: list[float] = []
-        # No request leaves before this clock reading (set by a 429's Retry-After).
-        self.ready_at = float("-inf")
+
+    @property
+    def sent_at(self) -> list[float]:
+        """Clock readings at which this process's requests left, so tests can prove pacing (R2)."""
+        return self.rails.sent_at
+
+    @property
+    def requests_sent(self) -> int:
+        return self.rails.requests_sent
+
+    @property
+    def ready_at(self) -> float:
+        """No request leaves before this clock reading (set by a 429's Retry-After)."""
+        return self.rails.paused_until
 
     def __repr__(self) -> str:
-        roles = [role for role in ROLE_SCOPES if self.config.key_for(role) is not None]
+        keys = [name for name, f in KEY_FIELDS.items() if getattr(self.config, f) is not None]
         return (
             f"ProspectingClient(base_url={self.config.base_url!r}, "
-            f"account_group_id={self.config.account_group_id!r}, roles={roles}, "
+            f"account_group_id={self.config.account_group_id!r}, keys={keys}, "
             f"requests_sent={self.requests_sent}/{self.config.max_requests})"
         )
 
@@ -151,10 +160,10 @@ class ProspectingClient:
     def list_saved_searches(
         self,
         *,
-        key: Role | None = "all",
-        raw_key: str | None = None,
+        key: KeyName | None = "all",
+        raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, HeaderValue] | None = None,
     ) -> Observed:
         return self.request(
             "listSalesNavigatorSavedSearches",
@@ -168,10 +177,10 @@ class ProspectingClient:
         self,
         body: Any,
         *,
-        key: Role | None = "all",
-        raw_key: str | None = None,
+        key: KeyName | None = "all",
+        raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, HeaderValue] | None = None,
     ) -> Observed:
         return self.request(
             "startProspectingJob",
@@ -186,10 +195,10 @@ class ProspectingClient:
         self,
         job_id: str,
         *,
-        key: Role | None = "all",
-        raw_key: str | None = None,
+        key: KeyName | None = "all",
+        raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, HeaderValue] | None = None,
     ) -> Observed:
         return self.request(
             "getProspectingJob",
@@ -204,10 +213,10 @@ class ProspectingClient:
         self,
         job_id: str,
         *,
-        key: Role | None = "all",
-        raw_key: str | None = None,
+        key: KeyName | None = "all",
+        raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, HeaderValue] | None = None,
     ) -> Observed:
         return self.request(
             "cancelProspectingJob",
@@ -222,10 +231,10 @@ class ProspectingClient:
         self,
         provider_id: str,
         *,
-        key: Role | None = "all",
-        raw_key: str | None = None,
+        key: KeyName | None = "all",
+        raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, HeaderValue] | None = None,
     ) -> Observed:
         return self.request(
             "getProspectByProviderId",
@@ -243,9 +252,9 @@ class ProspectingClient:
         path_params: Mapping[str, str] | None = None,
         json: Any = None,
         content: bytes | str | None = None,
-        headers: Mapping[str, str] | None = None,
-        key: Role | None = "all",
-        raw_key: str | None = None,
+        headers: Mapping[str, HeaderValue] | None = None,
+        key: KeyName | None = "all",
+        raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
         method: str | None = None,
     ) -> Observed:
@@ -274,9 +283,9 @@ class ProspectingClient:
         url: str,
         operation_id: str = "getProspectingJob",
         *,
-        key: Role | None = "all",
-        raw_key: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        key: KeyName | None = "all",
+        raw_key: HeaderValue | None = None,
+        headers: Mapping[str, HeaderValue] | None = None,
     ) -> Observed:
         """GET a URL the target gave us (a Location header), relative or absolute."""
         absolute = self._http.base_url.join(url)
@@ -290,43 +299,25 @@ class ProspectingClient:
             "GET", str(absolute), operation_id, headers=headers, key=key, raw_key=raw_key
         )
 
-    def _auth_headers(self, key: Role | None, raw_key: str | None) -> dict[str, str]:
+    def _headers(
+        self,
+        headers: Mapping[str, HeaderValue] | None,
+        key: KeyName | None,
+        raw_key: HeaderValue | None,
+    ) -> dict[str, str]:
+        """The request's headers with credentials revealed: only the request object holds them."""
+        chosen: Mapping[str, HeaderValue] = dict(headers or {})
         if raw_key is not None:
-            return {self.config.auth_header: raw_key}
-        if key is None:
-            return {}
-        secret = self.config.key_for(key)
-        if secret is None:
-            raise MissingRoleKey(key)
-        return {self.config.auth_header: self.config.auth_prefix + secret}
-
-    def _wait_for_turn(self) -> float:
-        """Enforce the budget and the pacing; return the clock reading at which we send."""
-        with self._lock:
-            if self.requests_sent >= self.config.max_requests:
-                raise RequestBudgetExceeded(
-                    f"request budget exhausted: {self.requests_sent} requests sent, the limit is "
-                    f"{self.config.max_requests} ({ENV_VARS['max_requests']}); the run stops "
-                    "here rather than load the target further."
-                )
-            earliest = self.ready_at
-            if self.sent_at:
-                earliest = max(earliest, self.sent_at[-1] + 1.0 / self.config.max_rate)
-            now = self.clock()
-            if earliest > now:
-                self.sleep(earliest - now)
-                now = self.clock()
-            self.requests_sent += 1
-            self.sent_at.append(now)
-            return now
-
-    def _after_response(self, observed: Observed) -> None:
-        if observed.status != 429:
-            return
-        raw = (observed.header("retry-after") or "").strip()
-        wait = float(raw) if _SECONDS.fullmatch(raw) else DEFAULT_RETRY_AFTER_S
-        with self._lock:
-            self.ready_at = max(self.ready_at, self.clock() + wait)
+            chosen = {**chosen, self.config.auth_header: raw_key}
+        elif key is not None:
+            credential = self.config.credential(key)
+            if credential is None:
+                raise MissingRoleKey(key)
+            chosen = {**chosen, self.config.auth_header: credential}
+        return {
+            name: value.reveal() if isinstance(value, Secret) else value
+            for name, value in chosen.items()
+        }
 
     def _send(
         self,
@@ -336,19 +327,13 @@ class ProspectingClient:
         *,
         json: Any = None,
         content: bytes | str | None = None,
-        headers: Mapping[str, str] | None = None,
-        key: Role | None,
-        raw_key: str | None,
+        headers: Mapping[str, HeaderValue] | None = None,
+        key: KeyName | None,
+        raw_key: HeaderValue | None,
     ) -> Observed:
-        self._refuse_unallowed_write(method, operation_id)
         request = self._http.build_request(
-            method,
-            url,
-            json=json,
-            content=content,
-            headers={**(headers or {}), **self._auth_headers(key, raw_key)},
+            method, url, json=json, content=content, headers=self._headers(headers, key, raw_key)
         )
-        self._wait_for_turn()
         self._log(
             "%s %s headers=%s",
             request.method,
@@ -370,25 +355,9 @@ class ProspectingClient:
             observed.status,
             observed.trace_id,
         )
-        self._after_response(observed)
         for observer in self._observers:
             observer(observed)
         return observed
-
-    def _refuse_unallowed_write(self, method: str, operation_id: str) -> None:
-        """The last safety rail: no request that could start or cancel a job unless allowed.
-
-        Whatever key is sent: a broken API could accept an unknown key or ignore a scope, and
-        the job would then be real on staging.
-        """
-        if self.config.allow_writes or operation_id not in self.spec.operations:
-            return
-        operation = self.spec.operation(operation_id)
-        if WRITE_SCOPE in operation.required_scopes and method.lower() == operation.method:
-            raise WritesNotAllowed(
-                f"{operation_id} starts or cancels jobs; the target does not allow writes "
-                f"(set {ENV_VARS['allow_writes']}=1 if it may)."
-            )
 
     def _log(self, message: str, *args: object) -> None:
         # Redacted before the record exists, so no handler or formatter can see a key.

@@ -13,6 +13,7 @@ judged by checks registered here, each named for the rule it enforces:
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,10 +30,12 @@ from schemathesis.specs.openapi import checks as builtin
 from prospecting_conformance.findings import ConformanceError, Finding
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.profiles import PROFILE_SETTINGS
+from prospecting_conformance.rails import READ_METHODS, Rails, RequestBudgetExceeded
 from prospecting_conformance.recorder import Recorder
 from prospecting_conformance.session import RunContext, current, shrink
 from prospecting_conformance.spec import OperationSpec, Spec
 from prospecting_conformance.target import WRITE_SCOPE, TargetConfig
+from prospecting_conformance.wire import railed_engine_sessions, railed_schema
 
 __all__ = [
     "FUZZ_CHECKS",
@@ -128,15 +131,41 @@ FUZZ_CHECKS: dict[str, CheckFunction] = {
 }
 
 
-def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
-    """The spec as schemathesis loads it, pointed at the run's target with its settings."""
+# The undeclared methods the coverage phase sends to every path (405 with Allow, S4). Without
+# permission to write, only those that cannot change anything: the check still runs.
+UNEXPECTED_METHODS_WITH_WRITES = ("PUT", "POST", "DELETE", "OPTIONS", "PATCH", "TRACE")
+UNEXPECTED_METHODS_READ_ONLY = tuple(m for m in UNEXPECTED_METHODS_WITH_WRITES if m in READ_METHODS)
+
+
+def unexpected_methods(target: TargetConfig) -> tuple[str, ...]:
+    """The undeclared methods the run may send, given whether the target allows writes."""
+    return UNEXPECTED_METHODS_WITH_WRITES if target.allow_writes else UNEXPECTED_METHODS_READ_ONLY
+
+
+def security_scheme(target: TargetConfig) -> dict[str, Any]:
+    """The spec's security scheme as the target really takes its key (I3).
+
+    schemathesis strips and spoils the credentials a scheme declares (`ignored_auth`): with the
+    spec's `X-API-Key` declared while the key travels in `Authorization`, its "no key" probe
+    would still carry the key, and a correct API would look like one that ignores auth.
+    """
+    if target.auth_header.lower() == "authorization" and target.auth_prefix.strip() == "Bearer":
+        return {"type": "http", "scheme": "bearer"}
+    return {"type": "apiKey", "in": "header", "name": target.auth_header}
+
+
+def fuzz_schema(target: TargetConfig, spec: Spec, seed: int, rails: Rails) -> Any:
+    """The spec as schemathesis loads it, pointed at the run's target, sending through `rails`."""
     profile = PROFILE_SETTINGS[target.profile]
-    key = target.key_for("all") or ""
+    credential = target.credential("all")
+    document = copy.deepcopy(spec.document)
+    for name in document["components"]["securitySchemes"]:
+        document["components"]["securitySchemes"][name] = security_scheme(target)
     config = schemathesis.Config.from_dict(
         {
             "seed": seed,
             "base-url": target.base_url,
-            "headers": {target.auth_header: f"{target.auth_prefix}{key}"},
+            "headers": {target.auth_header: credential.reveal() if credential else ""},
             # A random account group is a 403 for every case (DESIGN.md §7): pin it so that
             # generated cases reach the handlers.
             "parameters": {"path.accountGroupId": target.account_group_id},
@@ -146,6 +175,7 @@ def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
                 "no-shrink": not shrink(),
             },
             "phases": {
+                "coverage": {"unexpected-methods": list(unexpected_methods(target))},
                 "stateful": {
                     "max-steps": profile.stateful_max_steps,
                     # The spec declares every link; inferred ones would dilute the walk.
@@ -163,11 +193,11 @@ def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
                 **{name: {"enabled": True} for name in FUZZ_CHECKS},
             },
             "request-timeout": 10,
-            # A live target gets the same politeness as the suite's own client.
-            **({} if target.embedded else {"rate-limit": f"{max(1, int(target.max_rate))}/s"}),
         }
     )
-    schema: schemathesis.BaseSchema = schemathesis.openapi.from_dict(spec.document, config=config)
+    schema: schemathesis.BaseSchema = railed_schema(
+        schemathesis.openapi.from_dict(document, config=config), rails
+    )
     if not target.allow_writes:
         # Starting and cancelling jobs are writes: without permission only reads are fuzzed.
         schema = schema.exclude(operation_id=sorted(writing_operations(spec)))
@@ -222,6 +252,7 @@ def run_stateful(
     spec: Spec,
     seed: int,
     recorder: Recorder,
+    rails: Rails,
     progress: Callable[[str], None] | None = None,
 ) -> StatefulRun:
     """Run the stateful phase through schemathesis' engine, the one behind `st run`.
@@ -230,33 +261,42 @@ def run_stateful(
     on every step; a plain Hypothesis state machine covers the deeper links only by chance.
     A long phase reports its progress every few seconds through `progress`.
     """
-    schema = fuzz_schema(target, spec, seed)
+    schema = fuzz_schema(target, spec, seed, rails)
     schema.config.phases.update(phases=["stateful"])
     run = StatefulRun()
     declared = len(spec_links(spec))
     next_report = time.monotonic() + PROGRESS_EVERY_S
-    for event in engine.from_schema(schema).execute():
-        if progress is not None and time.monotonic() >= next_report:
-            progress(
-                f"stateful phase: {run.scenarios} scenarios, "
-                f"{len(run.links_covered)}/{declared} links followed"
-            )
-            next_report = time.monotonic() + PROGRESS_EVERY_S
-        if isinstance(event, events.ScenarioFinished) and event.phase == PhaseName.STATEFUL_TESTING:
-            run.scenarios += 1
-            for node in event.recorder.cases.values():
-                if node.transition is not None and node.is_transition_applied:
-                    run.links_covered.add(node.transition.id)
-                    recorder.cover_link(node.transition.id)
-            for checks in event.recorder.checks.values():
-                run.failures += [
-                    f"{check.name}: {check.failure_info.failure.title}"
-                    for check in checks
-                    if check.failure_info is not None
-                ]
-        elif isinstance(event, events.NonFatalError | events.FatalError):
-            run.failures.append(f"engine error: {getattr(event, 'value', None) or event}")
+    with railed_engine_sessions(rails):
+        for event in engine.from_schema(schema).execute():
+            if rails.spent is not None:
+                # The engine reports what a step raised as an error and goes on; the run stops.
+                raise RequestBudgetExceeded(rails.spent)
+            if progress is not None and time.monotonic() >= next_report:
+                progress(
+                    f"stateful phase: {run.scenarios} scenarios, "
+                    f"{len(run.links_covered)}/{declared} links followed"
+                )
+                next_report = time.monotonic() + PROGRESS_EVERY_S
+            _follow(event, run, recorder)
     return run
+
+
+def _follow(event: Any, run: StatefulRun, recorder: Recorder) -> None:
+    """Take what one engine event says about scenarios, links and failures into `run`."""
+    if isinstance(event, events.ScenarioFinished) and event.phase == PhaseName.STATEFUL_TESTING:
+        run.scenarios += 1
+        for node in event.recorder.cases.values():
+            if node.transition is not None and node.is_transition_applied:
+                run.links_covered.add(node.transition.id)
+                recorder.cover_link(node.transition.id)
+        for checks in event.recorder.checks.values():
+            run.failures += [
+                f"{check.name}: {check.failure_info.failure.title}"
+                for check in checks
+                if check.failure_info is not None
+            ]
+    elif isinstance(event, events.NonFatalError | events.FatalError):
+        run.failures.append(f"engine error: {getattr(event, 'value', None) or event}")
 
 
 def writing_operations(spec: Spec) -> set[str]:

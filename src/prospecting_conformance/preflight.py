@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import httpx
 
+from prospecting_conformance.rails import Rails
 from prospecting_conformance.target import ENV_VARS, TargetConfig
+from prospecting_conformance.wire import RailsTransport
 
 __all__ = ["EXIT_MISCONFIGURED", "EXIT_TARGET_DOWN", "PreflightError", "preflight"]
 
@@ -30,12 +32,14 @@ class PreflightError(Exception):
         return self.message
 
 
-def preflight(target: TargetConfig, *, wait_s: float = 0.0) -> None:
+def preflight(target: TargetConfig, rails: Rails, *, wait_s: float = 0.0) -> None:
     """Raise PreflightError unless the target answers the saved-searches list with a 200.
 
     `wait_s` keeps retrying refused connections that long (a server that is still starting).
+    The request goes through the run's rails like any other: it counts in the budget.
     """
-    if target.key_for("all") is None:
+    credential = target.credential("all")
+    if credential is None:
         raise PreflightError(
             f"{ENV_VARS['key_all']} is not set: the suite needs a key with every scope.",
             EXIT_MISCONFIGURED,
@@ -44,11 +48,11 @@ def preflight(target: TargetConfig, *, wait_s: float = 0.0) -> None:
         f"{target.base_url.rstrip('/')}/v1/accounts/{target.account_group_id}"
         "/sales-navigator/saved-searches"
     )
-    headers = {target.auth_header: f"{target.auth_prefix}{target.key_for('all')}"}
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            response = httpx.get(url, headers=headers, timeout=10.0)
+            with httpx.Client(transport=RailsTransport(rails), timeout=10.0) as client:
+                response = client.get(url, headers={target.auth_header: credential.reveal()})
             break
         except httpx.ConnectError as exc:
             if time.monotonic() < deadline:

@@ -27,25 +27,30 @@ import pytest
 from prospecting_conformance.client import ProspectingClient, TransportFailure
 from prospecting_conformance.embedded import EmbeddedServer, EmbeddedServerError
 from prospecting_conformance.findings import ConformanceError
-from prospecting_conformance.fuzz import writing_operations
+from prospecting_conformance.fuzz import unexpected_methods, writing_operations
 from prospecting_conformance.preflight import EXIT_MISCONFIGURED, PreflightError, preflight
+from prospecting_conformance.rails import RequestBudgetExceeded
 from prospecting_conformance.recorder import merge
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
 from prospecting_conformance.reporting.write import write_reports
+from prospecting_conformance.secret import Secret
 from prospecting_conformance.session import (
+    LEDGER_VAR,
     NO_SHRINK_VAR,
     SEED_VAR,
     RunContext,
     activate,
+    run_rails,
     run_seed,
 )
 from prospecting_conformance.settle import settle_jobs
 from prospecting_conformance.spec import Spec, load_spec
 from prospecting_conformance.target import (
     ENV_VARS,
+    KEY_FIELDS,
     PROFILES,
-    Role,
+    KeyName,
     TargetConfig,
     TargetConfigError,
 )
@@ -68,6 +73,9 @@ OPTION_VARS = {
 }
 
 FINDINGS_PROPERTY = "prospecting_findings"
+BUDGET_PROPERTY = "prospecting_budget_spent"
+# sysexits.h EX_TEMPFAIL: the run could not finish (its budget is spent); try again.
+EXIT_INCOMPLETE = 75
 
 _embedded = pytest.StashKey[EmbeddedServer]()
 _controller = pytest.StashKey["RunController"]()
@@ -173,6 +181,10 @@ def pytest_configure(config: pytest.Config) -> None:
         except BaselineError as exc:
             raise pytest.UsageError(str(exc)) from None
     os.environ[REPORTS_DIR_VAR] = str(reports_dir(config).resolve())
+    ledger = reports_dir(config).resolve() / ".rails-ledger.json"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    ledger.unlink(missing_ok=True)
+    os.environ[LEDGER_VAR] = str(ledger)
     faults = config.getoption("prospecting_faults")
     embedded = not (
         config.getoption("prospecting_base_url") or os.environ.get(ENV_VARS["base_url"])
@@ -196,7 +208,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault(SEED_VAR, str(random.randrange(2**32)))
     try:
         target = target_from_env()
-        preflight(target, wait_s=10.0 if embedded else 0.0)
+        preflight(target, run_rails(target), wait_s=10.0 if embedded else 0.0)
     except PreflightError as exc:
         _stop_embedded(config)
         pytest.exit(f"preflight: {exc}", returncode=exc.exit_status)
@@ -264,7 +276,9 @@ def spec(run_context: RunContext) -> Spec:
 @pytest.fixture(scope="session")
 def api(run_context: RunContext) -> Iterator[ProspectingClient]:
     """The suite's client; every response it receives is judged by the envelope and spec rules."""
-    with ProspectingClient(run_context.target, spec=run_context.spec) as client:
+    with ProspectingClient(
+        run_context.target, spec=run_context.spec, rails=run_context.rails
+    ) as client:
         client.add_observer(run_context.raise_on_findings)
         yield client
 
@@ -299,17 +313,17 @@ def skip_unless_writable(target: TargetConfig, spec: Spec) -> SkipUnlessWritable
     return skip
 
 
-RequireKey = Callable[[Role], str]
+RequireKey = Callable[[KeyName], Secret]
 
 
 @pytest.fixture
 def require_key(target: TargetConfig) -> RequireKey:
-    """`require_key(role)`: skip unless the target configures that role's key."""
+    """`require_key(name)`: skip unless the target configures that key (a Secret)."""
 
-    def require(role: Role) -> str:
-        key = target.key_for(role)
+    def require(name: KeyName) -> Secret:
+        key: Secret | None = getattr(target, KEY_FIELDS[name])
         if key is None:
-            pytest.skip(f"needs the {role} key: set {ENV_VARS[f'key_{role}']}")
+            pytest.skip(f"needs the {name} key: set {ENV_VARS[KEY_FIELDS[name]]}")
         return key
 
     return require
@@ -353,6 +367,8 @@ def pytest_runtest_makereport(
     if context is None or not report.failed:
         return report
     error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, RequestBudgetExceeded):
+        return _stop_on_spent_budget(item, report, str(error))
     if isinstance(error, ConformanceError):
         context.recorder.record(error.findings)
     elif isinstance(error, TransportFailure):
@@ -362,6 +378,17 @@ def pytest_runtest_makereport(
     report.user_properties.append(
         (FINDINGS_PROPERTY, json.dumps(context.recorder.keys_for_test(item.nodeid)))
     )
+    return report
+
+
+def _stop_on_spent_budget(
+    item: pytest.Item, report: pytest.TestReport, why: str
+) -> pytest.TestReport:
+    """A spent budget is no verdict on the test: it did not finish. The run stops here."""
+    item.session.shouldstop = why
+    report.outcome = "skipped"
+    report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {why}")
+    report.user_properties.append((BUDGET_PROPERTY, why))
     return report
 
 
@@ -376,6 +403,7 @@ class RunController:
         self.first_failure_s: float | None = None
         self.stop_rules = frozenset(config.getoption("prospecting_stop_rules"))
         self.session: pytest.Session | None = None
+        self.budget_spent: str | None = None
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.session = session
@@ -383,6 +411,11 @@ class RunController:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call" and not (report.failed or report.skipped):
             return
+        spent = next((str(v) for k, v in report.user_properties if k == BUDGET_PROPERTY), None)
+        if spent is not None and self.budget_spent is None:
+            self.budget_spent = spent
+            if self.session is not None:
+                self.session.shouldstop = spent
         if report.failed and self.first_failure_s is None:
             self.first_failure_s = round(time.monotonic() - self.started, 3)
         keys: list[list[Any]] = next(
@@ -416,15 +449,21 @@ class RunController:
             finished_at=_now(),
             command=shlex.join(["python", "-m", "pytest", *self.config.invocation_params.args]),
             outcomes=list(self.outcomes.values()),
-            jobs_left_running=settle_jobs(target, record["jobs"]),
+            jobs_left_running=settle_jobs(target, record["jobs"], run_rails(target)),
         )
         summary = build_summary(facts, record, load_spec(), self._baseline())
         summary["secondsToFirstFailure"] = self.first_failure_s
+        summary["notes"] = _rail_notes(target)
+        if self.budget_spent is not None and summary["verdict"] != "fail":
+            summary["verdict"] = "incomplete"
+            summary["reasons"] = [*summary["reasons"], self.budget_spent]
         directory = reports_dir(self.config)
         write_reports(directory, summary)
         self._say(summary, directory)
         if summary["verdict"] == "fail":
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        elif summary["verdict"] == "incomplete":
+            session.exitstatus = EXIT_INCOMPLETE
         elif session.exitstatus == pytest.ExitCode.TESTS_FAILED:
             # Every failure is a known issue of the baseline: the release gate passes.
             session.exitstatus = pytest.ExitCode.OK
@@ -461,11 +500,24 @@ class RunController:
             )
         for job in summary["jobsLeftRunning"]:
             reporter.write_line(f"  job left running (cancel it by hand): {job}", red=True)
+        for note in summary["notes"]:
+            reporter.write_line(f"note: {note}")
         links = summary["links"]
         reporter.write_line(
             f"links followed: {len(links['covered'])}/{len(links['declared'])}; "
             f"reports: {directory}"
         )
+
+
+def _rail_notes(target: TargetConfig) -> list[str]:
+    """What the rails kept the run from doing, said once."""
+    if target.allow_writes:
+        return []
+    return [
+        f"writes are off ({ENV_VARS['allow_writes']}): jobs were neither started nor cancelled, "
+        "and the undeclared-method checks (405, S4) sent only "
+        + ", ".join(unexpected_methods(target))
+    ]
 
 
 def _now() -> str:

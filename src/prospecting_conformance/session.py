@@ -10,23 +10,38 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from prospecting_conformance.envelope import TraceIds, check_envelope
 from prospecting_conformance.findings import Finding, raise_for_findings
+from prospecting_conformance.lifecycle import TERMINAL
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.profiles import PROFILE_SETTINGS, ProfileSettings
+from prospecting_conformance.rails import FileLedgerStore, MemoryLedgerStore, Rails
 from prospecting_conformance.recorder import Recorder
 from prospecting_conformance.redaction import Redactor
 from prospecting_conformance.spec import Spec
 from prospecting_conformance.target import TargetConfig
 from prospecting_conformance.validation import check_response
 
-__all__ = ["NO_SHRINK_VAR", "SEED_VAR", "RunContext", "activate", "current", "run_seed", "shrink"]
+__all__ = [
+    "LEDGER_VAR",
+    "NO_SHRINK_VAR",
+    "SEED_VAR",
+    "RunContext",
+    "activate",
+    "current",
+    "run_rails",
+    "run_seed",
+    "shrink",
+]
 
 SEED_VAR = "PROSPECTING_SEED"
 NO_SHRINK_VAR = "PROSPECTING_NO_SHRINK"
+# The file in which the run's processes share the rails' ledger (budget, rate, pause).
+LEDGER_VAR = "PROSPECTING_RAILS_LEDGER"
 
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
@@ -41,6 +56,7 @@ class RunContext:
 
     def __post_init__(self) -> None:
         self.redactor = Redactor.for_target(self.target)
+        self.rails = run_rails(self.target)
 
     @property
     def profile(self) -> ProfileSettings:
@@ -71,6 +87,9 @@ class RunContext:
         if isinstance(job, dict) and isinstance(job.get("id"), str):
             status = job.get("status") if isinstance(job.get("status"), str) else None
             self.recorder.track_job(job["id"], self._account_group(observed.url), status)
+            self.rails.jobs_open(
+                sum(1 for job in self.recorder.jobs.values() if job.get("status") not in TERMINAL)
+            )
 
     def _account_group(self, url: str) -> str:
         marker = "/v1/accounts/"
@@ -86,6 +105,23 @@ def run_seed() -> int:
 def shrink() -> bool:
     """Whether generated failures are minimised (off for mutation runs, which only count)."""
     return os.environ.get(NO_SHRINK_VAR) != "1"
+
+
+_rails: Rails | None = None
+
+
+def run_rails(target: TargetConfig) -> Rails:
+    """This process's rails for the run: one gate for every layer that sends.
+
+    The ledger is the file the controller names in the environment, so that xdist workers
+    and the controller share one budget and one rate; without it, this process's memory.
+    """
+    global _rails
+    if _rails is None or _rails.config != target:
+        path = os.environ.get(LEDGER_VAR)
+        store = FileLedgerStore(Path(path)) if path else MemoryLedgerStore()
+        _rails = Rails(target, store=store)
+    return _rails
 
 
 _current: RunContext | None = None

@@ -13,27 +13,33 @@ from typing import Any
 from prospecting_conformance.client import ProspectingClient, ProspectingClientError
 from prospecting_conformance.lifecycle import TERMINAL
 from prospecting_conformance.observed import Observed
+from prospecting_conformance.rails import Rails, RailsRefusal, RequestBudgetExceeded
 from prospecting_conformance.target import TargetConfig
 
 __all__ = ["settle_jobs"]
 
 
-def settle_jobs(target: TargetConfig, jobs: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Cancel every unfinished job; return the ids of those still not terminal."""
+def settle_jobs(
+    target: TargetConfig, jobs: Mapping[str, Mapping[str, Any]], rails: Rails
+) -> list[str]:
+    """Cancel every unfinished job; return the ids of those still not terminal.
+
+    Sends through the run's rails with the reserve the budget kept for this.
+    """
     unfinished = {
         job_id: str(job.get("accountGroupId") or target.account_group_id)
         for job_id, job in jobs.items()
         if job.get("status") not in TERMINAL
     }
     left = []
-    with ProspectingClient(target) as client:
+    with ProspectingClient(target, rails=rails, settling=True) as client:
         for job_id, group in sorted(unfinished.items()):
             try:
                 status = _job_status(client, "getProspectingJob", job_id, group)
                 if status not in TERMINAL:
                     _job_status(client, "cancelProspectingJob", job_id, group)
                     status = _job_status(client, "getProspectingJob", job_id, group)
-            except ProspectingClientError:
+            except (ProspectingClientError, RailsRefusal, RequestBudgetExceeded):
                 status = None
             if status not in TERMINAL:
                 left.append(f"{job_id} ({group}: {status or 'unknown'})")
@@ -44,11 +50,10 @@ def _job_status(client: ProspectingClient, operation_id: str, job_id: str, group
     target = client.config
     params = {"accountGroupId": group, "jobId": job_id}
     observed: Observed
-    if group == target.account_group_id or target.foreign_key_all is None:
-        observed = client.request(operation_id, path_params=params, key="all")
-    else:
-        # A job of the foreign group (tenancy tests): only that group's key reaches it.
-        raw_key = target.auth_prefix + target.foreign_key_all
-        observed = client.request(operation_id, path_params=params, key=None, raw_key=raw_key)
+    # A job of the foreign group (tenancy tests): only that group's key reaches it.
+    foreign = group != target.account_group_id and target.foreign_key_all is not None
+    observed = client.request(
+        operation_id, path_params=params, key="foreign_all" if foreign else "all"
+    )
     data = observed.body.get("data") if observed.body and observed.status == 200 else None
     return data.get("status") if isinstance(data, dict) else None

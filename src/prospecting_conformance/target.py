@@ -8,16 +8,21 @@ server's `--print-env`.
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Literal
 from urllib.parse import urlsplit
 
+from prospecting_conformance.secret import Secret
+
 __all__ = [
     "ENV_VARS",
+    "KEY_FIELDS",
     "PROFILES",
     "ROLE_SCOPES",
     "WRITE_SCOPE",
+    "KeyName",
     "Profile",
     "Role",
     "TargetConfig",
@@ -28,6 +33,20 @@ Profile = Literal["quick", "default", "release"]
 PROFILES: tuple[Profile, ...] = ("quick", "default", "release")
 
 Role = Literal["all", "prospecting_read", "prospecting_write", "prospects_read"]
+
+# Every key a target may configure: one per role of its own account group, the foreign
+# group's all-scopes key (tenancy) and a key with a tiny quota (rate limiting).
+KeyName = Literal[
+    "all", "prospecting_read", "prospecting_write", "prospects_read", "foreign_all", "low_quota"
+]
+KEY_FIELDS: dict[KeyName, str] = {
+    "all": "key_all",
+    "prospecting_read": "key_prospecting_read",
+    "prospecting_write": "key_prospecting_write",
+    "prospects_read": "key_prospects_read",
+    "foreign_all": "foreign_key_all",
+    "low_quota": "key_low_quota",
+}
 
 # The scope that starts and cancels jobs (D5): what "writes" means for the safety rails.
 WRITE_SCOPE = "prospecting:write"
@@ -65,14 +84,7 @@ ENV_VARS: dict[str, str] = {
     "max_rate": "PROSPECTING_MAX_RATE",
 }
 
-SECRET_FIELDS = (
-    "key_all",
-    "key_prospecting_read",
-    "key_prospecting_write",
-    "key_prospects_read",
-    "foreign_key_all",
-    "key_low_quota",
-)
+SECRET_FIELDS = tuple(KEY_FIELDS.values())
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -88,12 +100,12 @@ class TargetConfig:
     base_url: str
     account_group_id: str
     foreign_account_group_id: str | None = None
-    key_all: str | None = field(default=None, repr=False)
-    key_prospecting_read: str | None = field(default=None, repr=False)
-    key_prospecting_write: str | None = field(default=None, repr=False)
-    key_prospects_read: str | None = field(default=None, repr=False)
-    foreign_key_all: str | None = field(default=None, repr=False)
-    key_low_quota: str | None = field(default=None, repr=False)
+    key_all: Secret | None = None
+    key_prospecting_read: Secret | None = None
+    key_prospecting_write: Secret | None = None
+    key_prospects_read: Secret | None = None
+    foreign_key_all: Secret | None = None
+    key_low_quota: Secret | None = None
     saved_search_id: str | None = None
     slow_saved_search_id: str | None = None
     failing_saved_search_id: str | None = None
@@ -129,33 +141,44 @@ class TargetConfig:
         config.check_safety()
         return config
 
-    def key_for(self, role: Role) -> str | None:
-        value: str | None = getattr(self, f"key_{role}")
+    def key_for(self, role: Role) -> Secret | None:
+        value: Secret | None = getattr(self, f"key_{role}")
         return value
+
+    def credential(self, name: KeyName) -> Secret | None:
+        """The whole auth header value for one of the target's keys (prefix and key)."""
+        key: Secret | None = getattr(self, KEY_FIELDS[name])
+        return None if key is None else key.derive(lambda value: self.auth_prefix + value)
 
     def secrets(self) -> dict[str, str]:
         """Every configured key, by the variable that holds it (for redaction)."""
         return {
-            ENV_VARS[name]: value
+            ENV_VARS[name]: value.reveal()
             for name in SECRET_FIELDS
             if (value := getattr(self, name)) is not None
         }
 
-    def env_lines(self) -> list[str]:
-        """Shell `export` lines that configure this target (what `--print-env` prints)."""
-        lines = []
+    def env(self) -> dict[str, str]:
+        """The PROSPECTING_* variables that configure this target, keys revealed."""
+        variables = {}
         for f in fields(self):
             if f.name not in ENV_VARS:
                 continue
             value = getattr(self, f.name)
             if value is None:
                 continue
-            if isinstance(value, bool):
+            if isinstance(value, Secret):
+                value = value.reveal()
+            elif isinstance(value, bool):
                 value = "1" if value else "0"
             elif isinstance(value, tuple):
                 value = ",".join(value)
-            lines.append(f"export {ENV_VARS[f.name]}={_shell_quote(str(value))}")
-        return lines
+            variables[ENV_VARS[f.name]] = str(value)
+        return variables
+
+    def env_lines(self) -> list[str]:
+        """Shell `export` lines that configure this target (what `--print-env` prints)."""
+        return [f"export {name}={shlex.quote(value)}" for name, value in self.env().items()]
 
     @property
     def host(self) -> str:
@@ -201,8 +224,4 @@ def _parse(name: str, var: str, raw: str) -> object:
     except ValueError as exc:
         shown = "<redacted>" if name in SECRET_FIELDS else repr(raw)
         raise TargetConfigError(f"{var}={shown}: {exc}") from None
-    return raw
-
-
-def _shell_quote(value: str) -> str:
-    return "'" + value.replace("'", "'\"'\"'") + "'"
+    return Secret(raw) if name in SECRET_FIELDS else raw

@@ -38,15 +38,19 @@ def test_no_key_is_401(
 
 
 def _invalid_keys(target: TargetConfig) -> dict[str, dict[str, Any]]:
-    key = target.key_for("all") or ""
+    # Secrets, not strings: a failing case must not print the key it spoiled.
+    bare = target.key_for("all")
+    credential = target.credential("all")
+    assert bare is not None, "the preflight insists on the all-scopes key"
+    assert credential is not None, "the preflight insists on the all-scopes key"
     other_prefix = "" if target.auth_prefix else "Bearer "
     other_header = "Authorization" if target.auth_header.lower() != "authorization" else "X-API-Key"
     return {
         "unknown-key": {"raw_key": target.auth_prefix + "not-a-key-0000000000000000"},
         "empty-key": {"raw_key": ""},
-        "key-in-wrong-header": {"key": None, "headers": {other_header: target.auth_prefix + key}},
-        "key-with-wrong-prefix": {"raw_key": other_prefix + key},
-        "key-with-a-character-changed": {"raw_key": target.auth_prefix + key[:-1] + "x"},
+        "key-in-wrong-header": {"key": None, "headers": {other_header: credential}},
+        "key-with-wrong-prefix": {"raw_key": bare.derive(lambda key: other_prefix + key)},
+        "key-with-a-character-changed": {"raw_key": credential.derive(lambda key: key[:-1] + "x")},
     }
 
 

@@ -20,12 +20,13 @@ from prospecting_conformance.fuzz import (
     spec_links,
 )
 from prospecting_conformance.pytest_plugin import target_from_env, terminal_progress
-from prospecting_conformance.session import RunContext, run_seed
+from prospecting_conformance.session import RunContext, run_rails, run_seed
 from prospecting_conformance.spec import load_spec
 
 # The controller exported the target before collection, so the schema can be built here and
-# give one test per operation.
-schema = fuzz_schema(target_from_env(), load_spec(), run_seed())
+# give one test per operation; its requests pass the run's rails like the client's do.
+_target = target_from_env()
+schema = fuzz_schema(_target, load_spec(), run_seed(), run_rails(_target))
 
 # Same worker, in this order: the gates read what the generated tests recorded.
 pytestmark = pytest.mark.xdist_group("generated")
@@ -43,6 +44,7 @@ def test_stateful_walks_conform(run_context: RunContext, request: pytest.Fixture
         run_context.spec,
         run_context.seed,
         run_context.recorder,
+        run_context.rails,
         progress=terminal_progress(request.config),
     )
     print(f"stateful scenarios: {run.scenarios}, links followed: {len(run.links_covered)}")

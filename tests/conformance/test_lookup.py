@@ -5,7 +5,7 @@ from __future__ import annotations
 from prospecting_conformance.client import ProspectingClient
 from prospecting_conformance.expectations import check_prospect, check_status
 from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.pytest_plugin import require_setting
+from prospecting_conformance.pytest_plugin import RequireKey, require_setting
 from prospecting_conformance.target import TargetConfig
 
 
@@ -22,14 +22,12 @@ def test_unknown_provider_id_is_404(api: ProspectingClient) -> None:
 
 
 def test_our_prospect_is_not_found_through_the_foreign_group(
-    api: ProspectingClient, target: TargetConfig
+    api: ProspectingClient, target: TargetConfig, require_key: RequireKey
 ) -> None:
     provider_id = require_setting(target, "provider_id")
     foreign_group = require_setting(target, "foreign_account_group_id")
-    foreign_key = target.auth_prefix + require_setting(target, "foreign_key_all")
-    observed = api.get_prospect(
-        provider_id, key=None, raw_key=foreign_key, account_group_id=foreign_group
-    )
+    require_key("foreign_all")
+    observed = api.get_prospect(provider_id, key="foreign_all", account_group_id=foreign_group)
     raise_for_findings(
         check_status(
             observed, "A4", 404, f"Looked up our provider id {provider_id!r} in {foreign_group!r}"

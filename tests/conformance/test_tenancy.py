@@ -15,9 +15,9 @@ from prospecting_conformance.expectations import (
 )
 from prospecting_conformance.findings import raise_for_findings
 from prospecting_conformance.jobs import StartJob, job_id, start_body
-from prospecting_conformance.pytest_plugin import SkipUnlessWritable, require_setting
+from prospecting_conformance.pytest_plugin import RequireKey, SkipUnlessWritable, require_setting
 from prospecting_conformance.spec import load_spec
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.target import KeyName, TargetConfig
 
 OPERATIONS = sorted(load_spec().operations)
 
@@ -28,9 +28,10 @@ def foreign_group(target: TargetConfig) -> str:
 
 
 @pytest.fixture
-def foreign_key(target: TargetConfig) -> str:
-    key = require_setting(target, "foreign_key_all")
-    return target.auth_prefix + key
+def foreign_key(require_key: RequireKey) -> KeyName:
+    """The foreign group's key, by name: the client sends it, the test never holds it."""
+    require_key("foreign_all")
+    return "foreign_all"
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
@@ -61,16 +62,16 @@ def test_our_key_on_the_foreign_groups_paths_is_403(
 
 @pytest.mark.usefixtures("writes")
 def test_a_foreign_groups_job_is_unreachable_through_our_key(
-    api: ProspectingClient, foreign_group: str, foreign_key: str
+    api: ProspectingClient, foreign_group: str, foreign_key: KeyName
 ) -> None:
     # Given a job the foreign group started from one of its own saved searches
-    listed = api.list_saved_searches(key=None, raw_key=foreign_key, account_group_id=foreign_group)
+    listed = api.list_saved_searches(key=foreign_key, account_group_id=foreign_group)
     raise_for_findings(check_status(listed, "A4", 200, "Listed with the foreign group's key"))
     items = (data_of(listed) or {}).get("items") or []
     if not items:
         pytest.skip(f"the foreign account group {foreign_group!r} has no saved search")
     started = api.start_job(
-        start_body(items[0]["id"]), key=None, raw_key=foreign_key, account_group_id=foreign_group
+        start_body(items[0]["id"]), key=foreign_key, account_group_id=foreign_group
     )
     raise_for_findings(check_status(started, "A4", 202, "Started a job in the foreign group"))
     foreign_job = job_id(started)
@@ -92,22 +93,22 @@ def test_our_job_is_unreachable_through_the_foreign_key(
     start_job: StartJob,
     saved_search_id: str,
     foreign_group: str,
-    foreign_key: str,
+    foreign_key: KeyName,
 ) -> None:
     ours = job_id(start_job(saved_search_id))
     why = f"Reached our job {ours!r} with the foreign group's key"
-    read = api.get_job(ours, key=None, raw_key=foreign_key, account_group_id=foreign_group)
-    cancelled = api.cancel_job(ours, key=None, raw_key=foreign_key, account_group_id=foreign_group)
+    read = api.get_job(ours, key=foreign_key, account_group_id=foreign_group)
+    cancelled = api.cancel_job(ours, key=foreign_key, account_group_id=foreign_group)
     raise_for_findings(
         check_not_reachable(read, "A4", why) + check_not_reachable(cancelled, "A4", why)
     )
 
 
 def test_our_saved_searches_are_not_listed_for_the_foreign_group(
-    api: ProspectingClient, target: TargetConfig, foreign_group: str, foreign_key: str
+    api: ProspectingClient, target: TargetConfig, foreign_group: str, foreign_key: KeyName
 ) -> None:
     ours = api.list_saved_searches()
     raise_for_findings(check_status(ours, "A4", 200, "Listed our saved searches"))
-    theirs = api.list_saved_searches(key=None, raw_key=foreign_key, account_group_id=foreign_group)
+    theirs = api.list_saved_searches(key=foreign_key, account_group_id=foreign_group)
     raise_for_findings(check_status(theirs, "A4", 200, "Listed the foreign group's saved searches"))
     raise_for_findings(check_groups_disjoint(ours, theirs))

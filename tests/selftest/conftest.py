@@ -103,8 +103,10 @@ def finish_suite(process: subprocess.Popen[str], reports_dir: Path) -> SuiteRun:
 class SuiteRunner:
     """Starts conformance runs in the background and waits for them (a fixture's value)."""
 
+    root = ROOT
     start = staticmethod(start_suite)
     finish = staticmethod(finish_suite)
+    clean_env = staticmethod(clean_env)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import pytest
 from prospecting_conformance.reference import FAULTS, ReferenceServer, ReferenceSettings, seed
 from prospecting_conformance.reference.app import ERROR_CODES
 from prospecting_conformance.reference.server import demo_target_config
+from prospecting_conformance.secret import Secret
 from prospecting_conformance.spec import load_spec
 from prospecting_conformance.target import TargetConfig
 
@@ -183,10 +184,10 @@ def test_target_config_points_at_the_server(server: ReferenceServer) -> None:
     assert config.embedded
     assert config.allow_writes
     assert config.base_url == server.base_url
-    assert config.key_all == seed.KEY_ALL
+    assert config.key_all == Secret(seed.KEY_ALL)
     assert config.slow_saved_search_id == seed.SLOW_SAVED_SEARCH_ID
     keys = [config.key_for(role) for role in ("all", "prospecting_read", "prospecting_write")]
-    assert all(k is not None and len(k) >= 20 for k in keys)
+    assert all(k is not None and len(k.reveal()) >= 20 for k in keys)
 
 
 def _cli(*args: str) -> list[str]:
@@ -227,11 +228,11 @@ def test_cli_print_env_serves_a_usable_live_target() -> None:
             # Then it is a complete live target that answers
             assert config is not None
             assert config.allow_writes
-            assert config.key_low_quota == seed.KEY_LOW_QUOTA
+            assert config.key_low_quota == Secret(seed.KEY_LOW_QUOTA)
             url = f"{config.base_url}/v1/accounts/{config.account_group_id}"
             response = httpx.get(
                 f"{url}/sales-navigator/saved-searches",
-                headers={"X-API-Key": config.key_all or ""},
+                headers={"X-API-Key": seed.KEY_ALL},
             )
             assert response.status_code == 200
         finally:

@@ -17,6 +17,7 @@ from prospecting_conformance.client import ProspectingClient
 from prospecting_conformance.clock import FakeClock
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.redaction import Redactor
+from prospecting_conformance.secret import Secret
 from prospecting_conformance.spec import Spec, load_spec
 from prospecting_conformance.target import TargetConfig
 
@@ -45,8 +46,8 @@ def config() -> TargetConfig:
     return TargetConfig(
         base_url=BASE_URL,
         account_group_id=ACCOUNT_GROUP_ID,
-        key_all=KEY_ALL,
-        key_prospecting_read=KEY_READ,
+        key_all=Secret(KEY_ALL),
+        key_prospecting_read=Secret(KEY_READ),
         max_rate=10.0,
         allow_writes=True,
     )

@@ -21,6 +21,7 @@ from prospecting_conformance.client import (
 )
 from prospecting_conformance.clock import FakeClock
 from prospecting_conformance.observed import Observed
+from prospecting_conformance.rails import JITTER_ALLOWANCE_S
 from prospecting_conformance.spec import Spec
 from prospecting_conformance.target import TargetConfig
 
@@ -155,7 +156,7 @@ def test_a_key_never_appears_in_repr_exchange_or_logs(
     assert all(KEY_ALL not in output for output in outputs)
     assert "$PROSPECTING_KEY_ALL" in caplog.text
     assert observed.exchange.request_headers["x-api-key"] == "$PROSPECTING_KEY_ALL"
-    assert "roles=['all', 'prospecting_read']" in repr(client)
+    assert "keys=['all', 'prospecting_read']" in repr(client)
 
 
 def test_a_raw_key_is_redacted_in_the_exchange(
@@ -190,13 +191,16 @@ def test_a_timeout_is_a_transport_finding_not_a_contract_finding(
 def test_the_request_budget_stops_the_client_with_a_clear_error(
     api: respx.MockRouter, config: TargetConfig, spec: Spec, clock: FakeClock
 ) -> None:
+    # Given a budget of 5, of which writes keep 3 to settle a job the next request may start
     route = api.get(LIST_PATH).respond(200, json=OK)
-    small = dataclasses.replace(config, max_requests=2)
+    small = dataclasses.replace(config, max_requests=5)
 
     with ProspectingClient(small, spec=spec, clock=clock.now, sleep=clock.sleep) as client:
         client.list_saved_searches()
         client.list_saved_searches()
-        with pytest.raises(RequestBudgetExceeded, match=r"2 requests sent, the limit is 2 "):
+        with pytest.raises(
+            RequestBudgetExceeded, match=r"2 of 5 requests sent, 3 kept to settle jobs"
+        ):
             client.list_saved_searches()
 
     assert route.call_count == 2
@@ -246,8 +250,10 @@ def test_requests_are_paced_by_the_client_side_rate_limit(
     for _ in range(3):
         client.list_saved_searches()
 
-    # max_rate is 10 requests/s in the test target: one request every 0.1 s, no faster.
-    assert client.sent_at == pytest.approx([0.0, 0.1, 0.2])
+    # max_rate is 10 requests/s in the test target: one request every 0.1 s (and a margin for
+    # the jitter between here and the target), no faster.
+    spacing = (1 + JITTER_ALLOWANCE_S) / 10
+    assert client.sent_at == pytest.approx([0.0, spacing, 2 * spacing])
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from prospecting_conformance.redaction import REDACTED, RedactingFilter, Redactor
+from prospecting_conformance.secret import Secret
 from prospecting_conformance.target import TargetConfig
 
 KEY_ALL = "sk_live_all_0123456789abcdef"
@@ -55,7 +56,7 @@ def test_a_custom_auth_header_and_prefix_are_redacted() -> None:
     config = TargetConfig(
         base_url="https://api.test",
         account_group_id="ag-1",
-        key_all=KEY_ALL,
+        key_all=Secret(KEY_ALL),
         auth_header="X-Custom-Auth",
         auth_prefix="Key=",
     )

@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.app import create_app
 from prospecting_conformance.reference.store import ReferenceSettings, Store
+from prospecting_conformance.secret import Secret
 from prospecting_conformance.target import TargetConfig
 
 __all__ = ["ReferenceServer", "bind_socket", "demo_target_config", "uvicorn_config"]
@@ -63,12 +64,12 @@ def demo_target_config(base_url: str) -> TargetConfig:
         base_url=base_url,
         account_group_id=seed.PRIMARY_ACCOUNT_GROUP_ID,
         foreign_account_group_id=seed.FOREIGN_ACCOUNT_GROUP_ID,
-        key_all=seed.KEY_ALL,
-        key_prospecting_read=seed.KEY_PROSPECTING_READ,
-        key_prospecting_write=seed.KEY_PROSPECTING_WRITE,
-        key_prospects_read=seed.KEY_PROSPECTS_READ,
-        foreign_key_all=seed.FOREIGN_KEY_ALL,
-        key_low_quota=seed.KEY_LOW_QUOTA,
+        key_all=Secret(seed.KEY_ALL),
+        key_prospecting_read=Secret(seed.KEY_PROSPECTING_READ),
+        key_prospecting_write=Secret(seed.KEY_PROSPECTING_WRITE),
+        key_prospects_read=Secret(seed.KEY_PROSPECTS_READ),
+        foreign_key_all=Secret(seed.FOREIGN_KEY_ALL),
+        key_low_quota=Secret(seed.KEY_LOW_QUOTA),
         saved_search_id=seed.FAST_SAVED_SEARCH_ID,
         slow_saved_search_id=seed.SLOW_SAVED_SEARCH_ID,
         failing_saved_search_id=seed.FAILING_SAVED_SEARCH_ID,
@@ -76,8 +77,30 @@ def demo_target_config(base_url: str) -> TargetConfig:
         allow_writes=True,
         # Its jobs end in well under a second; a job still running after 3 s never will.
         job_timeout=3.0,
+        # It serves thousands of requests a second on loopback: the rails need not slow a run
+        # down the way they must on staging.
+        max_rate=1000.0,
         embedded=True,
     )
+
+
+def serve_in_thread(
+    app: Any, host: str = "127.0.0.1", port: int = 0, *, name: str = "server"
+) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """Serve an ASGI app on uvicorn in a daemon thread; return it once it listens, and its URL."""
+    sock = bind_socket(host, port)
+    server = uvicorn.Server(uvicorn_config(app))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
+    thread.start()
+    # Wait for the server to listen; a thread that dies first means startup failed.
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    if not server.started:
+        server.should_exit = True
+        sock.close()
+        raise RuntimeError(f"the {name} failed to start (see its log above)")
+    return server, thread, base_url_of(sock)
 
 
 class ReferenceServer:
@@ -109,22 +132,9 @@ class ReferenceServer:
         return demo_target_config(self.base_url)
 
     def start(self) -> ReferenceServer:
-        sock = bind_socket(self._host, self._port)
-        server = uvicorn.Server(uvicorn_config(self.app))
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="reference-server", daemon=True
+        self._server, self._thread, self._base_url = serve_in_thread(
+            self.app, self._host, self._port, name="reference-server"
         )
-        thread.start()
-        # Wait for the server to listen; a thread that dies first means startup failed.
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not server.started and thread.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.005)
-        if not server.started:
-            server.should_exit = True
-            sock.close()
-            raise RuntimeError("the reference server failed to start (see its log above)")
-        self._server, self._thread = server, thread
-        self._base_url = base_url_of(sock)
         return self
 
     def stop(self) -> None:

@@ -1,0 +1,201 @@
+"""The wire witness: a recording proxy between the suite and a reference server.
+
+Used by the selftests (tests/selftest/test_rails_on_the_wire.py); it lives in the library so
+that it is typed and linted like the rest, and so that QA can put it in front of a reference
+server to see exactly what a run sent.
+
+The rails promise what reaches the target (no write with writes off, the budget, the rate,
+the pause after a 429, the configured auth header); a counter inside the suite's own client
+proves only the client. This proxy sits where staging would be, forwards every request to a
+reference server and records what arrived: method, path, time, whether it carried a key, and
+the status it got. It can also play a gateway that takes `Authorization: Bearer` in front of
+an API that wants `X-API-Key`, and answer a 429 now and then, as a real gateway does.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import httpx
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from prospecting_conformance.rails import READ_METHODS
+from prospecting_conformance.reference.server import ReferenceServer, serve_in_thread
+
+__all__ = [
+    "Arrival",
+    "RecordingProxy",
+    "Witness",
+    "busiest_second",
+    "early_after_pause",
+]
+
+# Headers that belong to one hop, not to the exchange (RFC 9110 §7.6.1), plus what httpx
+# recomputes for the body it forwards.
+HOP_HEADERS = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "host", "content-length"}
+)
+KEY_HEADERS = ("x-api-key", "authorization")
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One request as it reached the proxy, and what it was answered."""
+
+    method: str
+    path: str
+    at: float
+    answered_at: float
+    had_key: bool
+    status: int
+    retry_after: float | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.method.upper() not in READ_METHODS
+
+
+@dataclass
+class RecordingProxy:
+    """An ASGI app that forwards to `upstream` and records every arrival.
+
+    `bearer_gateway`: the client must send `Authorization: Bearer <key>`; the proxy hands the
+    key on as `X-API-Key` and drops any `X-API-Key` the client sent (the gateway does not know
+    that header). `throttle_every`: every Nth request is answered 429 with `Retry-After: 1`
+    by the proxy itself.
+    """
+
+    upstream: str
+    bearer_gateway: bool = False
+    throttle_every: int | None = None
+    arrivals: list[Arrival] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        at = time.monotonic()
+        body = await request.body()
+        headers = {k: v for k, v in request.headers.items() if k not in HOP_HEADERS}
+        had_key = any(headers.get(name) for name in KEY_HEADERS)
+        with self._lock:
+            count = len(self.arrivals) + 1
+        if self.throttle_every and count % self.throttle_every == 0:
+            response = _throttled()
+        else:
+            response = await self._forward(scope, self._upstream_headers(headers), body)
+        retry_after = response.headers.get("retry-after")
+        arrival = Arrival(
+            method=request.method,
+            path=request.url.path,
+            at=at,
+            answered_at=time.monotonic(),
+            had_key=had_key,
+            status=response.status_code,
+            retry_after=float(retry_after) if retry_after else None,
+        )
+        with self._lock:
+            self.arrivals.append(arrival)
+        await response(scope, receive, send)
+
+    def _upstream_headers(self, headers: dict[str, str]) -> dict[str, str]:
+        if not self.bearer_gateway:
+            return headers
+        authorization = headers.get("authorization")
+        headers = {k: v for k, v in headers.items() if k not in KEY_HEADERS}
+        if authorization is not None:
+            scheme, _, credential = authorization.partition(" ")
+            # Anything but a Bearer credential is no key at all for this gateway.
+            headers["x-api-key"] = credential if scheme == "Bearer" else ""
+        return headers
+
+    async def _forward(self, scope: Scope, headers: dict[str, str], body: bytes) -> Response:
+        # The path as it arrived, byte for byte: generated cases send what no router would.
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        query: bytes = scope.get("query_string", b"")
+        url = httpx.URL(self.upstream).copy_with(
+            raw_path=raw_path + (b"?" + query if query else b"")
+        )
+        # A client per request: nothing is left open when the witness stops.
+        async with httpx.AsyncClient(timeout=30.0) as client:
+            upstream = await client.request(scope["method"], url, headers=headers, content=body)
+        kept = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_HEADERS}
+        kept.pop("content-encoding", None)
+        return Response(upstream.content, status_code=upstream.status_code, headers=kept)
+
+
+def _throttled() -> Response:
+    body = {
+        "success": False,
+        "data": None,
+        "error": {"code": "rate_limited", "message": "Rate limit exceeded.", "details": ""},
+        "traceId": f"gateway-{uuid.uuid4()}",
+    }
+    return Response(
+        json.dumps(body),
+        status_code=429,
+        headers={"Retry-After": "1"},
+        media_type="application/json",
+    )
+
+
+class Witness:
+    """A reference server behind a recording proxy, both in threads of this process."""
+
+    def __init__(
+        self,
+        faults: Sequence[str] = (),
+        *,
+        bearer_gateway: bool = False,
+        throttle_every: int | None = None,
+    ) -> None:
+        self.reference = ReferenceServer(faults).start()
+        self.proxy = RecordingProxy(
+            self.reference.base_url, bearer_gateway=bearer_gateway, throttle_every=throttle_every
+        )
+        self._server: uvicorn.Server
+        self._server, self._thread, self.base_url = serve_in_thread(self.proxy, name="witness")
+
+    @property
+    def arrivals(self) -> list[Arrival]:
+        return list(self.proxy.arrivals)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self.reference.stop()
+
+
+def busiest_second(times: Sequence[float]) -> int:
+    """The most arrivals inside any one-second window [t, t + 1)."""
+    ordered = sorted(times)
+    most, first = 0, 0
+    for last, at in enumerate(ordered):
+        while ordered[first] <= at - 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def early_after_pause(arrivals: Sequence[Arrival]) -> list[tuple[Arrival, Arrival]]:
+    """(a 429, a request that arrived before its Retry-After was over) pairs."""
+    early = []
+    for limited in arrivals:
+        if limited.status != 429 or limited.retry_after is None:
+            continue
+        resumes = limited.answered_at + limited.retry_after
+        early += [
+            (limited, other) for other in arrivals if limited.answered_at < other.at < resumes
+        ]
+    return early
