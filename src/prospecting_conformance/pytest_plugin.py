@@ -31,6 +31,7 @@ from prospecting_conformance.fuzz import unexpected_methods, writing_operations
 from prospecting_conformance.preflight import EXIT_MISCONFIGURED, PreflightError, preflight
 from prospecting_conformance.rails import RequestBudgetExceeded
 from prospecting_conformance.recorder import merge
+from prospecting_conformance.redaction import Redactor
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
 from prospecting_conformance.reporting.write import write_reports
@@ -545,5 +546,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    # Here rather than at session end: this runs however the session ended.
+    # Here rather than at session end: this runs however the session ended, and after every
+    # report writer (JUnit's included) has written its file.
+    if config.stash.get(_controller, None) is not None:
+        Redactor.for_target(target_from_env()).files(reports_dir(config))
     _stop_embedded(config)

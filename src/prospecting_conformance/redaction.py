@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -82,6 +83,24 @@ class Redactor:
     def headers(self, mapping: Mapping[str, str]) -> dict[str, str]:
         """A copy of `mapping` with every header value made safe to print."""
         return {name: self.header(name, value) for name, value in mapping.items()}
+
+    def files(self, directory: Path) -> list[Path]:
+        """Rewrite every file under `directory` that holds a known secret; return those files.
+
+        The last pass over a run's reports, whatever wrote them (pytest's JUnit writer keeps a
+        failing test's captured output verbatim): a key that slipped past every other guard
+        still does not stay on disk.
+        """
+        if self._pattern is None:
+            return []
+        rewritten = []
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            redacted = self.text(text)
+            if redacted != text:
+                path.write_text(redacted, encoding="utf-8", errors="surrogateescape")
+                rewritten.append(path)
+        return rewritten
 
     def _split_credential(self, value: str) -> tuple[str, str]:
         if self.auth_prefix and value.startswith(self.auth_prefix):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,24 @@ def test_the_logging_filter_redacts_messages_and_their_arguments(
         "raw $PROSPECTING_KEY_ALL",
     ]
     assert KEY_ALL not in caplog.text
+
+
+def test_files_rewrites_every_report_that_holds_a_key(tmp_path: Path) -> None:
+    # Given a reports folder where one writer kept a key (JUnit's captured output, say)
+    redactor = Redactor({"PROSPECTING_KEY_ALL": KEY_ALL})
+    (tmp_path / "regressions").mkdir()
+    leaked = tmp_path / "junit.xml"
+    leaked.write_text(f"<system-out>X-API-Key: {KEY_ALL}</system-out>", encoding="utf-8")
+    clean = tmp_path / "regressions" / "001.md"
+    clean.write_text("nothing secret", encoding="utf-8")
+
+    # When the last pass runs
+    rewritten = redactor.files(tmp_path)
+
+    # Then the key is gone, named by its variable, and clean files are left alone
+    assert rewritten == [leaked]
+    assert (
+        leaked.read_text(encoding="utf-8")
+        == "<system-out>X-API-Key: $PROSPECTING_KEY_ALL</system-out>"
+    )
+    assert clean.read_text(encoding="utf-8") == "nothing secret"
