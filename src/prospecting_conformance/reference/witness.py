@@ -57,6 +57,8 @@ class Arrival:
     had_key: bool
     status: int
     retry_after: float | None = None
+    # Who sent it, as the client says: python-httpx (the suite's client) or schemathesis.
+    agent: str = ""
 
     @property
     def writes(self) -> bool:
@@ -104,6 +106,7 @@ class RecordingProxy:
             had_key=had_key,
             status=response.status_code,
             retry_after=float(retry_after) if retry_after else None,
+            agent=request.headers.get("user-agent", ""),
         )
         with self._lock:
             self.arrivals.append(arrival)
