@@ -33,7 +33,7 @@ from prospecting_conformance.redaction import Redactor
 from prospecting_conformance.secret import Secret
 from prospecting_conformance.spec import Spec, load_spec
 from prospecting_conformance.target import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig
-from prospecting_conformance.wire import RailsTransport
+from prospecting_conformance.wire import RETRY_WEATHER, RailsTransport
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_S",
@@ -199,6 +199,7 @@ class ProspectingClient:
         raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
         headers: Mapping[str, HeaderValue] | None = None,
+        retry_weather: bool = True,
     ) -> Observed:
         return self.request(
             "getProspectingJob",
@@ -207,6 +208,7 @@ class ProspectingClient:
             raw_key=raw_key,
             account_group_id=account_group_id,
             headers=headers,
+            retry_weather=retry_weather,
         )
 
     def cancel_job(
@@ -257,11 +259,13 @@ class ProspectingClient:
         raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
         method: str | None = None,
+        retry_weather: bool = True,
     ) -> Observed:
         """Any operation of the spec. `json=None` sends no JSON body; `content` sends raw bytes.
 
         `method` overrides the spec's method (405 tests); the account group defaults to the
-        target's own.
+        target's own. `retry_weather=False` sends it once, even if the answer is a 429 or a
+        5xx that the rails would otherwise send again (the rate-limit tests need the 429).
         """
         operation = self.spec.operation(operation_id)
         params = {"accountGroupId": account_group_id or self.config.account_group_id}
@@ -276,6 +280,7 @@ class ProspectingClient:
             headers=headers,
             key=key,
             raw_key=raw_key,
+            retry_weather=retry_weather,
         )
 
     def get_url(
@@ -286,6 +291,7 @@ class ProspectingClient:
         key: KeyName | None = "all",
         raw_key: HeaderValue | None = None,
         headers: Mapping[str, HeaderValue] | None = None,
+        retry_weather: bool = True,
     ) -> Observed:
         """GET a URL the target gave us (a Location header), relative or absolute."""
         absolute = self._http.base_url.join(url)
@@ -296,7 +302,13 @@ class ProspectingClient:
                 f"the target {self.config.base_url}."
             )
         return self._send(
-            "GET", str(absolute), operation_id, headers=headers, key=key, raw_key=raw_key
+            "GET",
+            str(absolute),
+            operation_id,
+            headers=headers,
+            key=key,
+            raw_key=raw_key,
+            retry_weather=retry_weather,
         )
 
     def _headers(
@@ -330,9 +342,15 @@ class ProspectingClient:
         headers: Mapping[str, HeaderValue] | None = None,
         key: KeyName | None,
         raw_key: HeaderValue | None,
+        retry_weather: bool = True,
     ) -> Observed:
         request = self._http.build_request(
-            method, url, json=json, content=content, headers=self._headers(headers, key, raw_key)
+            method,
+            url,
+            json=json,
+            content=content,
+            headers=self._headers(headers, key, raw_key),
+            extensions={RETRY_WEATHER: retry_weather},
         )
         self._log(
             "%s %s headers=%s",

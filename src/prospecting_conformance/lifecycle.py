@@ -57,7 +57,9 @@ def _reachable(status: str) -> frozenset[str]:
 OBSERVABLE_TRANSITIONS: Mapping[str, frozenset[str]] = {s: _reachable(s) for s in STATUSES}
 
 # Answers worth another poll: the upstream or a proxy hiccupped (D3's 502; 503 from gateways).
-TRANSIENT_STATUSES = frozenset({502, 503})
+# What a healthy API answers now and then (D3 documents 500 and 502; 503 comes from gateways):
+# polled again, up to the poller's retries, before it counts against the API.
+TRANSIENT_STATUSES = frozenset({500, 502, 503})
 
 
 def _job(observed: Observed) -> dict[str, Any] | None:
@@ -235,9 +237,9 @@ def wait_for_terminal_status(
     Every response is judged by `check_response` and the tracker. `url` (the 202's Location)
     is polled instead of the spec's get-job URL when given. A 429 is not an error here: the
     client holds the next request until its Retry-After has passed. Up to
-    `max_transient_retries` consecutive 502/503 answers or transport errors are retried; one
-    more ends the poll with T1 (the retry is exhausted). A 404 ends it with L2 (see below), a
-    500 with S3, and a job still running at the deadline with L2.
+    `max_transient_retries` consecutive 500/502/503 answers or transport errors are retried;
+    one more ends the poll with S3 (a 500) or T1. A 404 ends it with L2 (see below), and a
+    job still running at the deadline with L2.
     """
     tracker = tracker or JobTracker(job_id)
     deadline = deadline_s if deadline_s is not None else client.config.job_timeout
@@ -248,7 +250,13 @@ def wait_for_terminal_status(
     while True:
         rate_limited = False
         try:
-            observed = client.get_url(url) if url else client.get_job(job_id)
+            # The poller keeps its own retry policy (a poll is repeated anyway): the rails'
+            # weather retries would multiply it.
+            observed = (
+                client.get_url(url, retry_weather=False)
+                if url
+                else client.get_job(job_id, retry_weather=False)
+            )
         except TransportFailure as failure:
             transient += 1
             if transient > max_transient_retries:
@@ -262,6 +270,9 @@ def wait_for_terminal_status(
             outcome.findings += tracker.observe(observed)
             outcome.status = tracker.status
             stop, transient = _judge(observed, tracker, transient, max_transient_retries)
+            if rate_limited or observed.status in TRANSIENT_STATUSES:
+                # The poller's retries are the target's weather too, counted with the rails'.
+                client.rails.note_weather(observed.operation_id, observed.status, retried=not stop)
             if stop is not None:
                 outcome.findings += stop
                 break
@@ -288,9 +299,11 @@ def _judge(
     if status in TRANSIENT_STATUSES:
         if transient + 1 <= max_retries:
             return None, transient + 1
+        # A 500 that persists is the server failing on this input (S3); a gateway's 502 or 503
+        # that persists is a target that cannot answer (T1).
         return [
             observed.finding(
-                "T1",
+                "S3" if status == 500 else "T1",
                 f"Received {status} on {transient + 1} consecutive polls; expected the job "
                 f"after at most {max_retries} retries.",
             )
@@ -303,12 +316,6 @@ def _judge(
                 "L2",
                 f"Received 404 for job {tracker.job_id!r} while polling (last status "
                 f"{tracker.status!r}); expected 200 with the job until it is terminal.",
-            )
-        ], transient
-    if status == 500:
-        return [
-            observed.finding(
-                "S3", "Received 500 while polling a job; expected no 500 for any input."
             )
         ], transient
     return [

@@ -16,6 +16,7 @@ import random
 import shlex
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from prospecting_conformance.recorder import merge
 from prospecting_conformance.redaction import Redactor
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
+from prospecting_conformance.reporting.weather import describe_weather, weather_summary
 from prospecting_conformance.reporting.write import write_reports
 from prospecting_conformance.secret import Secret
 from prospecting_conformance.session import (
@@ -450,11 +452,12 @@ class RunController:
             finished_at=_now(),
             command=shlex.join(["python", "-m", "pytest", *self.config.invocation_params.args]),
             outcomes=list(self.outcomes.values()),
-            jobs_left_running=settle_jobs(target, record["jobs"], run_rails(target)),
+            jobs_left_running=self._settle(target, record),
         )
         summary = build_summary(facts, record, load_spec(), self._baseline())
         summary["secondsToFirstFailure"] = self.first_failure_s
         summary["notes"] = _rail_notes(target)
+        summary["weather"] = weather_summary(record["weather"])
         if self.budget_spent is not None and summary["verdict"] != "fail":
             summary["verdict"] = "incomplete"
             summary["reasons"] = [*summary["reasons"], self.budget_spent]
@@ -468,6 +471,16 @@ class RunController:
         elif session.exitstatus == pytest.ExitCode.TESTS_FAILED:
             # Every failure is a known issue of the baseline: the release gate passes.
             session.exitstatus = pytest.ExitCode.OK
+
+    def _settle(self, target: TargetConfig, record: dict[str, Any]) -> list[str]:
+        """Settle the run's jobs; the weather settle meets joins the run's."""
+        rails = run_rails(target)
+        before = rails.weather.to_dict()
+        left = settle_jobs(target, record["jobs"], rails)
+        for kind, counts in rails.weather.to_dict().items():
+            added = Counter(counts) - Counter(before[kind])
+            record["weather"][kind] = dict(Counter(record["weather"][kind]) + added)
+        return left
 
     def _baseline(self) -> Baseline | None:
         path = self.config.getoption("prospecting_baseline")
@@ -503,6 +516,8 @@ class RunController:
             reporter.write_line(f"  job left running (cancel it by hand): {job}", red=True)
         for note in summary["notes"]:
             reporter.write_line(f"note: {note}")
+        if summary["weather"]["responses"]:
+            reporter.write_line(f"weather: {describe_weather(summary['weather'])}")
         links = summary["links"]
         reporter.write_line(
             f"links followed: {len(links['covered'])}/{len(links['declared'])}; "
@@ -539,6 +554,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     context = config.stash.get(_context, None)
     name = config.workerinput["workerid"] if _is_worker(config) else "main"  # type: ignore[attr-defined]
     if context is not None:
+        for kind, counts in context.rails.weather.to_dict().items():
+            context.recorder.weather[kind].update(counts)
         context.recorder.dump(parts / f"{name}.json")
     controller = config.stash.get(_controller, None)
     if controller is not None:

@@ -13,7 +13,11 @@ holds what DESIGN.md §4 promises a live target:
   run started: when it is spent, `RequestBudgetExceeded` stops the run;
 - **one rate**: consecutive requests leave at least `1 / max_rate` seconds apart, so no
   one-second window holds more than `max_rate` of them;
-- **`Retry-After`**: after a 429 nothing leaves until the target's pause is over.
+- **`Retry-After`**: after a 429 nothing leaves until the target's pause is over;
+- **weather is retried, not judged**: a 429, or a 500 or 502 (the statuses the docs list for
+  a healthy API's bad moments), is sent again, a bounded number of times, when sending it
+  again is safe; what still fails after the last attempt is the API's answer, and the rules
+  judge it. Every such response is counted in the run's `Weather`.
 
 The numbers live in a `Ledger` behind a store: in memory for one process, or in a locked file
 that the xdist workers and the controller share, so that the budget and the rate are the
@@ -29,6 +33,7 @@ import os
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,6 +41,7 @@ from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from prospecting_conformance.clock import Clock, Sleep
+from prospecting_conformance.spec import IDEMPOTENT_METHODS, Spec, load_spec
 from prospecting_conformance.target import ENV_VARS, TargetConfig
 
 __all__ = [
@@ -43,6 +49,8 @@ __all__ = [
     "JITTER_ALLOWANCE_S",
     "READ_METHODS",
     "SETTLE_REQUESTS_PER_JOB",
+    "WEATHER_ATTEMPTS",
+    "WEATHER_STATUSES",
     "BudgetRefusal",
     "FileLedgerStore",
     "HostNotAllowed",
@@ -51,6 +59,7 @@ __all__ = [
     "Rails",
     "RailsRefusal",
     "RequestBudgetExceeded",
+    "Weather",
     "WritesNotAllowed",
     "retry_after_seconds",
 ]
@@ -69,7 +78,14 @@ DEFAULT_RETRY_AFTER_S = 1.0
 # Requests are spaced a little wider than 1 / rate: what leaves here on time can still reach
 # the target some milliseconds early or late, and no one-second window there may hold one
 # request too many. The allowance is the jitter tolerated per second of requests.
-JITTER_ALLOWANCE_S = 0.05
+JITTER_ALLOWANCE_S = 0.1
+
+# What a healthy API answers now and then (D3 documents all three for every operation): a
+# rate limit, an internal or an upstream error. Sent again up to WEATHER_ATTEMPTS times in all.
+WEATHER_STATUSES = frozenset({429, 500, 502})
+WEATHER_ATTEMPTS = 3
+# The first wait after a 500 or 502; it doubles with each attempt (a 429 says its own wait).
+WEATHER_BACKOFF_S = 0.25
 
 _SECONDS = re.compile(r"^[0-9]+$")
 
@@ -123,6 +139,20 @@ class Ledger:
     open_jobs: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Weather:
+    """The target's bad moments, by (operation, status): retried, and still there at the end."""
+
+    retried: Counter[tuple[str, int]] = field(default_factory=Counter)
+    persisted: Counter[tuple[str, int]] = field(default_factory=Counter)
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            "retried": {f"{op} {status}": n for (op, status), n in self.retried.items()},
+            "persisted": {f"{op} {status}": n for (op, status), n in self.persisted.items()},
+        }
+
+
 class LedgerStore(Protocol):
     def update(self, change: Callable[[Ledger], T]) -> T:
         """Apply `change` to the ledger atomically and return what it returns."""
@@ -173,11 +203,13 @@ class Rails:
         config: TargetConfig,
         *,
         store: LedgerStore | None = None,
+        spec: Spec | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
         process: str | None = None,
     ) -> None:
         self.config = config
+        self.spec = spec or load_spec()
         self.store: LedgerStore = store or MemoryLedgerStore()
         self.clock = clock
         self.sleep = sleep
@@ -189,6 +221,7 @@ class Rails:
         self.sent_at: list[float] = []
         # Why the budget stopped the run, once it has (the message of RequestBudgetExceeded).
         self.spent: str | None = None
+        self.weather = Weather()
 
     @property
     def requests_sent(self) -> int:
@@ -227,6 +260,34 @@ class Rails:
             ledger.paused_until = max(ledger.paused_until, until)
 
         self.store.update(pause)
+
+    def send_again(self, method: str, url: str, status: int, attempt: int) -> bool:
+        """After attempt number `attempt` was answered `status`: whether to send it again.
+
+        Waits a 500's or a 502's backoff first (a 429's wait is the pause `admit` keeps). A 429
+        refused the request unprocessed, so any request may be sent again; a 500 or a 502 may
+        have left it half done, so only a request that is idempotent is.
+        """
+        if status not in WEATHER_STATUSES:
+            return False
+        path = urlsplit(url).path
+        operation = self.spec.match(method, path)
+        label = operation.operation_id if operation else f"{method.upper()} {path}"
+        idempotent = operation.idempotent if operation else method.lower() in IDEMPOTENT_METHODS
+        again = attempt < WEATHER_ATTEMPTS and (status == 429 or idempotent)
+        self.note_weather(label, status, retried=again)
+        if not again:
+            return False
+        if status != 429:
+            self.sleep(WEATHER_BACKOFF_S * 2 ** (attempt - 1))
+        return True
+
+    def note_weather(self, operation: str, status: int, *, retried: bool) -> None:
+        """Count one 429 or 5xx: sent again (`retried`), or the last answer the run got."""
+        (self.weather.retried if retried else self.weather.persisted)[(operation, status)] += 1
+        import sys
+
+        print("WEATHER", id(self), operation, status, retried, file=sys.stderr)
 
     def jobs_open(self, count: int) -> None:
         """How many jobs this process started and has not seen end (the settle reserve)."""

@@ -43,6 +43,8 @@ class Recorder:
         self.generated_statuses: dict[str, Counter[int]] = {}
         self.links_covered: set[str] = set()
         self.jobs: dict[str, dict[str, Any]] = {}
+        # The target's weather as the rails counted it ("operation status" -> responses).
+        self.weather: dict[str, Counter[str]] = {"retried": Counter(), "persisted": Counter()}
         self.current_test = ""
 
     def observe(self, operation_id: str, status: int, *, generated: bool = False) -> None:
@@ -83,6 +85,7 @@ class Recorder:
                 "generatedStatuses": {op: dict(c) for op, c in self.generated_statuses.items()},
                 "linksCovered": sorted(self.links_covered),
                 "jobs": dict(self.jobs),
+                "weather": {kind: dict(counts) for kind, counts in self.weather.items()},
             }
 
     def dump(self, path: Path) -> None:
@@ -97,6 +100,7 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     generated: dict[str, Counter[int]] = {}
     links: set[str] = set()
     jobs: dict[str, dict[str, Any]] = {}
+    weather: dict[str, Counter[str]] = {"retried": Counter(), "persisted": Counter()}
     for part in parts:
         for entry in part["findings"]:
             key = (entry["rule"], entry["operation"], entry["status"])
@@ -114,10 +118,13 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
         links |= set(part["linksCovered"])
         for job_id, job in part["jobs"].items():
             jobs.setdefault(job_id, {}).update(job)
+        for kind, counts in part.get("weather", {}).items():
+            weather[kind].update(counts)
     return {
         "findings": list(findings.values()),
         "statuses": {op: dict(c) for op, c in statuses.items()},
         "generatedStatuses": {op: dict(c) for op, c in generated.items()},
         "linksCovered": sorted(links),
         "jobs": jobs,
+        "weather": {kind: dict(counts) for kind, counts in weather.items()},
     }

@@ -39,6 +39,10 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+# RFC 9110 §9.2.2.
+IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
+
+
 @dataclass(frozen=True)
 class HeaderSpec:
     name: str
@@ -67,6 +71,9 @@ class OperationSpec:
     responses: Mapping[int, ResponseSpec]
     path_parameters: tuple[str, ...]
     has_body: bool
+    # Whether sending it twice does what sending it once does (RFC 9110 §9.2.2): the
+    # method's own semantics, or the spec's `x-idempotent` (cancel, I8).
+    idempotent: bool = False
     _path_regex: re.Pattern[str] = field(repr=False, compare=False, default=re.compile(""))
 
     def url(self, base_url: str, **params: str) -> str:
@@ -166,6 +173,7 @@ class Spec:
                         responses=self._read_responses(op["responses"], f"{base}/responses"),
                         path_parameters=path_params,
                         has_body="requestBody" in op,
+                        idempotent=method in IDEMPOTENT_METHODS or bool(op.get("x-idempotent")),
                         _path_regex=regex,
                     )
                 )

@@ -33,11 +33,22 @@ from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTranspor
 
 from prospecting_conformance.rails import BudgetRefusal, Rails, RequestBudgetExceeded
 
-__all__ = ["RailsAdapter", "RailsTransport", "railed_engine_sessions", "railed_schema"]
+__all__ = [
+    "RETRY_WEATHER",
+    "RailsAdapter",
+    "RailsTransport",
+    "railed_engine_sessions",
+    "railed_schema",
+]
+
+
+# An httpx request extension: False sends the request once, weather or not (the rate-limit
+# tests need to see the 429 itself).
+RETRY_WEATHER = "prospecting_retry_weather"
 
 
 class RailsTransport(httpx.BaseTransport):
-    """An httpx transport that admits every request through the rails."""
+    """An httpx transport that admits every request through the rails, and retries weather."""
 
     def __init__(
         self, rails: Rails, inner: httpx.BaseTransport | None = None, *, settling: bool = False
@@ -47,10 +58,19 @@ class RailsTransport(httpx.BaseTransport):
         self.settling = settling
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.rails.admit(request.method, str(request.url), settling=self.settling)
-        response = self.inner.handle_request(request)
-        self.rails.answered(response.status_code, response.headers.get("retry-after"))
-        return response
+        retry = request.extensions.get(RETRY_WEATHER, True)
+        attempt = 1
+        while True:
+            self.rails.admit(request.method, str(request.url), settling=self.settling)
+            response = self.inner.handle_request(request)
+            status = response.status_code
+            self.rails.answered(status, response.headers.get("retry-after"))
+            if not retry or not self.rails.send_again(
+                request.method, str(request.url), status, attempt
+            ):
+                return response
+            response.close()
+            attempt += 1
 
     def close(self) -> None:
         self.inner.close()
@@ -69,15 +89,24 @@ class RailsAdapter(HTTPAdapter):
         self.in_worker_thread = in_worker_thread
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        method, url = str(request.method), str(request.url)
+        attempt = 1
+        while True:
+            self._admit(method, url)
+            response = super().send(request, *args, **kwargs)
+            self.rails.answered(response.status_code, response.headers.get("Retry-After"))
+            if not self.rails.send_again(method, url, response.status_code, attempt):
+                return response
+            response.close()
+            attempt += 1
+
+    def _admit(self, method: str, url: str) -> None:
         try:
-            self.rails.admit(str(request.method), str(request.url))
+            self.rails.admit(method, url)
         except RequestBudgetExceeded as spent:
             if not self.in_worker_thread:
                 raise
             raise BudgetRefusal(str(spent)) from None
-        response = super().send(request, *args, **kwargs)
-        self.rails.answered(response.status_code, response.headers.get("Retry-After"))
-        return response
 
 
 def mount_rails(session: requests.Session, adapter: RailsAdapter) -> requests.Session:

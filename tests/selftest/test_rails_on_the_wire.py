@@ -43,6 +43,7 @@ class Case:
     faults: tuple[str, ...] = ()
     bearer_gateway: bool = False
     throttle_every: int | None = None
+    hiccup_every: int | None = None
     extra_args: tuple[str, ...] = ()
 
 
@@ -54,6 +55,7 @@ CASES: dict[str, Case] = {
     "budget-stateful": Case(env={"PROSPECTING_MAX_REQUESTS": "30"}, paths=(STATEFUL,)),
     "rate": Case(env={"PROSPECTING_MAX_RATE": "5", "PROSPECTING_MAX_REQUESTS": "60"}),
     "throttled": Case(env={}, throttle_every=150),
+    "hiccups": Case(env={}, hiccup_every=97),
     "bearer": Case(
         env={"PROSPECTING_AUTH_HEADER": "Authorization", "PROSPECTING_AUTH_PREFIX": "Bearer "},
         bearer_gateway=True,
@@ -89,7 +91,10 @@ def witnessed(
     started = {}
     for name, case in CASES.items():
         witness = Witness(
-            case.faults, bearer_gateway=case.bearer_gateway, throttle_every=case.throttle_every
+            case.faults,
+            bearer_gateway=case.bearer_gateway,
+            throttle_every=case.throttle_every,
+            hiccup_every=case.hiccup_every,
         )
         reports = tmp_path_factory.mktemp(name)
         command = [sys.executable, "-m", "pytest", *case.paths, "-p", "no:cacheprovider"]
@@ -167,7 +172,7 @@ def test_no_second_holds_more_requests_than_the_rate(witnessed: dict[str, Witnes
     assert busiest_second([a.at for a in seen.arrivals]) <= 5, seen.run.explain()
 
 
-def test_every_layer_waits_out_a_429(witnessed: dict[str, Witnessed]) -> None:
+def test_every_layer_waits_out_a_429_then_sends_again(witnessed: dict[str, Witnessed]) -> None:
     # Given a gateway that answers every 150th request 429 with Retry-After: 1
     seen = witnessed["throttled"]
     limited = [a for a in seen.arrivals if a.status == 429 and a.retry_after is not None]
@@ -179,6 +184,30 @@ def test_every_layer_waits_out_a_429(witnessed: dict[str, Witnessed]) -> None:
         for a, b in early_after_pause(seen.arrivals)
     ]
     assert early == [], seen.run.explain()
+    # and the gateway's 429s were the target's weather, not findings: sent again, reported apart
+    assert_weather_only(seen, 429, sum(a.injected for a in limited))
+
+
+def test_a_rare_502_is_weather_not_a_finding(witnessed: dict[str, Witnessed]) -> None:
+    # Given a gateway whose upstream stumbles on every 97th GET
+    seen = witnessed["hiccups"]
+    hiccups = [a for a in seen.arrivals if a.status == 502 and a.injected]
+
+    # Then the run passes, and the report counts them as weather
+    assert len(hiccups) >= 3, seen.run.explain()
+    assert_weather_only(seen, 502, len(hiccups))
+
+
+def assert_weather_only(seen: Witnessed, status: int, answered: int) -> None:
+    findings = [
+        f"[{f['rule']}] {f['operation']} {f['status']}" for f in seen.run.summary["findings"]
+    ]
+    assert findings == [], seen.run.explain()
+    assert seen.run.returncode == 0, seen.run.explain()
+    weather = seen.run.summary["weather"]
+    counted = sum(r["count"] for r in weather["responses"] if r["status"] == status)
+    assert counted == answered, weather
+    assert "weather:" in seen.run.stdout, seen.run.explain()
 
 
 def test_a_bearer_target_gets_its_own_header_and_no_false_finding(

@@ -264,7 +264,7 @@ def test_requests_are_paced_by_the_client_side_rate_limit(
         pytest.param({"Retry-After": "soon"}, DEFAULT_RETRY_AFTER_S, id="unreadable-Retry-After"),
     ],
 )
-def test_no_request_leaves_before_a_429s_retry_after(
+def test_a_429_is_sent_again_once_its_retry_after_is_over(
     api: respx.MockRouter,
     client: ProspectingClient,
     clock: FakeClock,
@@ -279,19 +279,66 @@ def test_no_request_leaves_before_a_429s_retry_after(
         ]
     )
 
-    # When the client asks twice
-    client.list_saved_searches()
-    client.list_saved_searches()
+    # When the client asks
+    observed = client.list_saved_searches()
 
-    # Then the second request left exactly Retry-After seconds after the 429 (R2)
+    # Then the rails sent it again exactly Retry-After seconds later (R2), and the test sees
+    # the answer, not the weather
+    assert observed.status == 200
     assert client.sent_at == [0.0, wait]
     assert clock.sleeps == [wait]
+    assert client.rails.weather.retried == {("listSalesNavigatorSavedSearches", 429): 1}
+
+
+def test_without_weather_retries_the_429_itself_is_returned(
+    api: respx.MockRouter, client: ProspectingClient, clock: FakeClock
+) -> None:
+    api.get(LIST_PATH).mock(
+        side_effect=[
+            httpx.Response(429, json=error("rate_limited"), headers={"Retry-After": "2"}),
+            httpx.Response(200, json=OK),
+        ]
+    )
+
+    limited = client.request("listSalesNavigatorSavedSearches", retry_weather=False)
+    after = client.request("listSalesNavigatorSavedSearches", retry_weather=False)
+
+    assert (limited.status, after.status) == (429, 200)
+    assert client.sent_at == [0.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "sent"),
+    [
+        pytest.param("get", LIST_PATH, 3, id="a-read-is-sent-again-up-to-3-times"),
+        pytest.param("post", JOB_PATH + "/cancel", 3, id="cancel-is-idempotent-by-I8"),
+        pytest.param("post", "/v1/accounts/ag-1/prospecting", 1, id="a-start-is-never-sent-twice"),
+    ],
+)
+def test_a_502_is_sent_again_only_when_that_is_safe(
+    api: respx.MockRouter, client: ProspectingClient, method: str, path: str, sent: int
+) -> None:
+    route = api.route(method=method.upper(), path=path).mock(
+        side_effect=lambda request: httpx.Response(502, json=error("upstream_error"))
+    )
+    operation = client.spec.match(method, path)
+    assert operation is not None
+
+    observed = client.request(
+        operation.operation_id,
+        path_params={"jobId": "job-1"} if "jobId" in operation.path_parameters else None,
+        json={"source": "sales_navigator", "savedSearchId": "s-1"} if operation.has_body else None,
+    )
+
+    assert observed.status == 502
+    assert route.call_count == sent
+    assert client.rails.weather.persisted == {(operation.operation_id, 502): 1}
 
 
 def test_observers_see_every_response(api: respx.MockRouter, client: ProspectingClient) -> None:
     api.get(LIST_PATH).mock(
         side_effect=[
-            httpx.Response(500, json=error("internal_error")),
+            httpx.Response(404, json=error("not_found")),
             httpx.Response(200, json=OK),
         ]
     )
@@ -301,7 +348,7 @@ def test_observers_see_every_response(api: respx.MockRouter, client: Prospecting
     client.list_saved_searches()
     client.list_saved_searches()
 
-    assert [o.status for o in seen] == [500, 200]
+    assert [o.status for o in seen] == [404, 200]
 
 
 def test_a_relative_location_is_followed_on_the_target(

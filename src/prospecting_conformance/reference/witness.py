@@ -9,7 +9,7 @@ the pause after a 429, the configured auth header); a counter inside the suite's
 proves only the client. This proxy sits where staging would be, forwards every request to a
 reference server and records what arrived: method, path, time, whether it carried a key, and
 the status it got. It can also play a gateway that takes `Authorization: Bearer` in front of
-an API that wants `X-API-Key`, and answer a 429 now and then, as a real gateway does.
+an API that wants `X-API-Key`, and answer a 429 or a 502 now and then, as a real gateway does.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from prospecting_conformance.rails import READ_METHODS
+from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.server import ReferenceServer, serve_in_thread
 
 __all__ = [
@@ -59,6 +60,8 @@ class Arrival:
     retry_after: float | None = None
     # Who sent it, as the client says: python-httpx (the suite's client) or schemathesis.
     agent: str = ""
+    # Answered by the proxy itself (a 429 or 502 it plays), not by the server behind it.
+    injected: bool = False
 
     @property
     def writes(self) -> bool:
@@ -72,12 +75,17 @@ class RecordingProxy:
     `bearer_gateway`: the client must send `Authorization: Bearer <key>`; the proxy hands the
     key on as `X-API-Key` and drops any `X-API-Key` the client sent (the gateway does not know
     that header). `throttle_every`: every Nth request is answered 429 with `Retry-After: 1`
-    by the proxy itself.
+    by the proxy itself. `hiccup_every`: every Nth GET is answered 502, as when the upstream
+    behind a gateway stumbles (a GET only: whether a write took effect before a 502 is
+    something no client can tell). Neither touches requests with a key in `spared_keys`
+    (the rate-limit tests' own key, whose 429s they ask to see unretried).
     """
 
     upstream: str
     bearer_gateway: bool = False
     throttle_every: int | None = None
+    hiccup_every: int | None = None
+    spared_keys: frozenset[str] = frozenset()
     arrivals: list[Arrival] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -93,9 +101,20 @@ class RecordingProxy:
         had_key = any(headers.get(name) for name in KEY_HEADERS)
         with self._lock:
             count = len(self.arrivals) + 1
-        if self.throttle_every and count % self.throttle_every == 0:
-            response = _throttled()
+            gets = 1 + sum(a.method == "GET" for a in self.arrivals)
+        spared = any(key in value for key in self.spared_keys for value in headers.values())
+        injected = True
+        if not spared and self.throttle_every and count % self.throttle_every == 0:
+            response = _gateway_error(429, "rate_limited", {"Retry-After": "1"})
+        elif (
+            not spared
+            and self.hiccup_every
+            and request.method == "GET"
+            and gets % self.hiccup_every == 0
+        ):
+            response = _gateway_error(502, "upstream_error", {})
         else:
+            injected = False
             response = await self._forward(scope, self._upstream_headers(headers), body)
         retry_after = response.headers.get("retry-after")
         arrival = Arrival(
@@ -107,6 +126,7 @@ class RecordingProxy:
             status=response.status_code,
             retry_after=float(retry_after) if retry_after else None,
             agent=request.headers.get("user-agent", ""),
+            injected=injected,
         )
         with self._lock:
             self.arrivals.append(arrival)
@@ -138,18 +158,15 @@ class RecordingProxy:
         return Response(upstream.content, status_code=upstream.status_code, headers=kept)
 
 
-def _throttled() -> Response:
+def _gateway_error(status: int, code: str, headers: dict[str, str]) -> Response:
     body = {
         "success": False,
         "data": None,
-        "error": {"code": "rate_limited", "message": "Rate limit exceeded.", "details": ""},
+        "error": {"code": code, "message": "The gateway answered for the API.", "details": ""},
         "traceId": f"gateway-{uuid.uuid4()}",
     }
     return Response(
-        json.dumps(body),
-        status_code=429,
-        headers={"Retry-After": "1"},
-        media_type="application/json",
+        json.dumps(body), status_code=status, headers=headers, media_type="application/json"
     )
 
 
@@ -162,10 +179,15 @@ class Witness:
         *,
         bearer_gateway: bool = False,
         throttle_every: int | None = None,
+        hiccup_every: int | None = None,
     ) -> None:
         self.reference = ReferenceServer(faults).start()
         self.proxy = RecordingProxy(
-            self.reference.base_url, bearer_gateway=bearer_gateway, throttle_every=throttle_every
+            self.reference.base_url,
+            bearer_gateway=bearer_gateway,
+            throttle_every=throttle_every,
+            hiccup_every=hiccup_every,
+            spared_keys=frozenset({seed.KEY_LOW_QUOTA}),
         )
         self._server: uvicorn.Server
         self._server, self._thread, self.base_url = serve_in_thread(self.proxy, name="witness")
