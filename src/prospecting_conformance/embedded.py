@@ -81,6 +81,11 @@ class EmbeddedServer:
         self._stderr.seek(0)
         return self._stderr.read().strip()[-2000:]
 
+    def kill(self) -> None:
+        """Stop the server without waiting (a second Ctrl-C exits at once)."""
+        if self._process is not None:
+            self._process.kill()
+
     def stop(self) -> None:
         process = self._process
         if process is None:

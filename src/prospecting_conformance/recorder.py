@@ -44,6 +44,8 @@ class Recorder:
         self.links_covered: set[str] = set()
         self.jobs: dict[str, dict[str, Any]] = {}
         self.current_test = ""
+        # Why this process could not do all it had to (see verdict.mark_incomplete).
+        self.incomplete: list[str] = []
 
     def observe(self, operation_id: str, status: int, *, generated: bool = False) -> None:
         with self._lock:
@@ -69,9 +71,15 @@ class Recorder:
             self.links_covered.add(link)
 
     def track_job(self, job_id: str, account_group_id: str, status: str | None) -> None:
-        """Remember a job the run started (or saw), with its latest status."""
+        """Remember a job the run started (or saw), with its latest status.
+
+        The test that first saw it is kept: a job left running by a test whose findings are
+        all known issues is part of those issues (verdict.judge).
+        """
         with self._lock:
-            job = self.jobs.setdefault(job_id, {"accountGroupId": account_group_id})
+            job = self.jobs.setdefault(
+                job_id, {"accountGroupId": account_group_id, "test": self.current_test}
+            )
             if status is not None:
                 job["status"] = status
 
@@ -83,6 +91,7 @@ class Recorder:
                 "generatedStatuses": {op: dict(c) for op, c in self.generated_statuses.items()},
                 "linksCovered": sorted(self.links_covered),
                 "jobs": dict(self.jobs),
+                "incomplete": list(self.incomplete),
             }
 
     def dump(self, path: Path) -> None:
@@ -97,6 +106,7 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     generated: dict[str, Counter[int]] = {}
     links: set[str] = set()
     jobs: dict[str, dict[str, Any]] = {}
+    incomplete: list[str] = []
     for part in parts:
         for entry in part["findings"]:
             key = (entry["rule"], entry["operation"], entry["status"])
@@ -113,11 +123,14 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
                 target.setdefault(op, Counter()).update({int(s): n for s, n in counts.items()})
         links |= set(part["linksCovered"])
         for job_id, job in part["jobs"].items():
-            jobs.setdefault(job_id, {}).update(job)
+            # The first process to see a job keeps it (and its test); later ones update it.
+            jobs.setdefault(job_id, dict(job)).update({k: v for k, v in job.items() if k != "test"})
+        incomplete += [r for r in part.get("incomplete", []) if r not in incomplete]
     return {
         "findings": list(findings.values()),
         "statuses": {op: dict(c) for op, c in statuses.items()},
         "generatedStatuses": {op: dict(c) for op, c in generated.items()},
         "linksCovered": sorted(links),
         "jobs": jobs,
+        "incomplete": incomplete,
     }
