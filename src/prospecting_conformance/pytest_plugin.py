@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from prospecting_conformance.client import ProspectingClient, TransportFailure
-from prospecting_conformance.embedded import EmbeddedServer, EmbeddedServerError
+from prospecting_conformance.embedded import EmbeddedServer, EmbeddedServerError, check_faults
 from prospecting_conformance.findings import ConformanceError
 from prospecting_conformance.fuzz import writing_operations
 from prospecting_conformance.interruption import Interruption
@@ -35,11 +35,18 @@ from prospecting_conformance.recorder import merge
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
 from prospecting_conformance.reporting.write import write_reports
-from prospecting_conformance.session import (
+from prospecting_conformance.session import RunContext, activate
+from prospecting_conformance.settings import (
+    EMBEDDED_VAR,
+    FAULTS_VAR,
     NO_SHRINK_VAR,
+    REPORTS_DIR_VAR,
+    SEED_LIMIT,
     SEED_VAR,
-    RunContext,
-    activate,
+    SettingsError,
+    check_reports_dir,
+    check_seed,
+    resolve,
     run_seed,
 )
 from prospecting_conformance.settle import settle_jobs
@@ -52,10 +59,6 @@ from prospecting_conformance.target import (
     TargetConfigError,
 )
 from prospecting_conformance.verdict import incomplete_reasons, mark_incomplete
-
-FAULTS_VAR = "PROSPECTING_REFERENCE_FAULTS"
-EMBEDDED_VAR = "PROSPECTING_EMBEDDED"
-REPORTS_DIR_VAR = "PROSPECTING_REPORTS_DIR"
 
 # Options that mirror an environment variable (option dest -> variable).
 OPTION_VARS = {
@@ -170,39 +173,14 @@ def reports_dir(config: pytest.Config) -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     if _is_worker(config) or not _uses_target(config):
         return
-    if not config.option.xmlpath:
-        config.option.xmlpath = str(reports_dir(config) / "junit.xml")
-    baseline = config.getoption("prospecting_baseline")
-    if baseline:
-        try:
-            Baseline.load(Path(baseline))
-        except BaselineError as exc:
-            raise pytest.UsageError(str(exc)) from None
-    os.environ[REPORTS_DIR_VAR] = str(reports_dir(config).resolve())
-    faults = config.getoption("prospecting_faults")
-    embedded = not (
-        config.getoption("prospecting_base_url") or os.environ.get(ENV_VARS["base_url"])
-    )
-    if faults and not embedded:
-        raise pytest.UsageError("--reference-fault only applies to the embedded server")
-    if embedded:
-        server = EmbeddedServer(faults)
-        try:
-            os.environ.update(server.start())
-        except EmbeddedServerError as exc:
-            pytest.exit(str(exc), returncode=EXIT_MISCONFIGURED)
-        config.stash[_embedded] = server
-        os.environ[EMBEDDED_VAR] = "1"
-        os.environ[FAULTS_VAR] = ",".join(faults)
-    # Options win over the environment, the embedded server's included.
-    for dest, var in OPTION_VARS.items():
-        value = config.getoption(dest)
-        if value not in (None, False):
-            os.environ[var] = "1" if value is True else str(value)
-    os.environ.setdefault(SEED_VAR, str(random.randrange(2**32)))
+    try:
+        embedded_env = _configure_run(config)
+    except (SettingsError, BaselineError, EmbeddedServerError) as exc:
+        _stop_embedded(config)
+        pytest.exit(f"preflight: {exc}", returncode=EXIT_MISCONFIGURED)
     try:
         target = target_from_env()
-        preflight(target, wait_s=10.0 if embedded else 0.0)
+        preflight(target, wait_s=10.0 if embedded_env else 0.0)
     except PreflightError as exc:
         _stop_embedded(config)
         pytest.exit(f"preflight: {exc}", returncode=exc.exit_status)
@@ -210,6 +188,44 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_controller] = controller
     config.pluginmanager.register(controller, "prospecting-run-controller")
     controller.interruption.install()
+
+
+def _configure_run(config: pytest.Config) -> bool:
+    """Check the run's own settings, start the embedded server if needed, export the rest.
+
+    Everything that can be checked without the target is checked before anything starts;
+    the target's settings are checked by `target_from_env` once they are all known.
+    """
+    user_env = {k: v for k, v in os.environ.items() if k.startswith("PROSPECTING_")}
+    options: dict[str, str] = {}
+    for dest, var in OPTION_VARS.items():
+        value = config.getoption(dest)
+        if value not in (None, False):
+            options[var] = "1" if value is True else str(value)
+    if SEED_VAR in options or SEED_VAR in user_env:
+        check_seed(options.get(SEED_VAR, user_env.get(SEED_VAR, "")))
+    directory = check_reports_dir(reports_dir(config).resolve())
+    if not config.option.xmlpath:
+        config.option.xmlpath = str(directory / "junit.xml")
+    baseline = config.getoption("prospecting_baseline")
+    if baseline:
+        Baseline.load(Path(baseline))
+    faults = config.getoption("prospecting_faults")
+    embedded = ENV_VARS["base_url"] not in options and not user_env.get(ENV_VARS["base_url"])
+    if faults and not embedded:
+        raise SettingsError("--reference-fault only applies to the embedded server")
+    server_env: dict[str, str] | None = None
+    if embedded:
+        check_faults(faults)
+        server = EmbeddedServer(faults)
+        config.stash[_embedded] = server
+        server_env = server.start()
+    os.environ.update(resolve(options, user_env, server_env))
+    os.environ[REPORTS_DIR_VAR] = str(directory)
+    os.environ[EMBEDDED_VAR] = "1" if embedded else "0"
+    os.environ[FAULTS_VAR] = ",".join(faults)
+    os.environ.setdefault(SEED_VAR, str(random.randrange(SEED_LIMIT)))
+    return embedded
 
 
 def target_from_env() -> TargetConfig:
@@ -234,13 +250,17 @@ def _stop_embedded(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     if not _uses_target(config) or _is_worker(config):
         return []
-    embedded = os.environ.get(EMBEDDED_VAR) == "1"
+    target = target_from_env()
     faults = os.environ.get(FAULTS_VAR) or "none"
-    kind = f"embedded reference server (faults: {faults})" if embedded else "live target"
+    kind = f"embedded reference server (faults: {faults})" if target.embedded else "live target"
+    seed = run_seed()
     return [
-        f"prospecting target: {os.environ.get(ENV_VARS['base_url'])} ({kind})",
-        f"prospecting profile: {os.environ.get(ENV_VARS['profile'], 'default')}, "
-        f"seed: {os.environ.get(SEED_VAR)} (replay with --seed {os.environ.get(SEED_VAR)})",
+        f"prospecting target: {target.base_url} ({kind})",
+        f"prospecting profile: {target.profile}, seed: {seed} (replay with --seed {seed})",
+        # The settings in force, wherever they came from (option, environment, server).
+        f"prospecting settings: writes {'on' if target.allow_writes else 'off'}, "
+        f"job timeout {target.job_timeout:g} s, max rate {target.max_rate:g}/s, "
+        f"max requests {target.max_requests}",
     ]
 
 

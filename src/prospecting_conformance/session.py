@@ -8,7 +8,6 @@ the run started so none is left running at the end.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -19,14 +18,14 @@ from prospecting_conformance.observed import Observed
 from prospecting_conformance.profiles import PROFILE_SETTINGS, ProfileSettings
 from prospecting_conformance.recorder import Recorder
 from prospecting_conformance.redaction import Redactor
+
+# Re-exported: the seed and shrinking are settings (settings.py), read here by older callers.
+from prospecting_conformance.settings import NO_SHRINK_VAR, SEED_VAR, run_seed, shrink
 from prospecting_conformance.spec import Spec
 from prospecting_conformance.target import TargetConfig
 from prospecting_conformance.validation import check_response
 
 __all__ = ["NO_SHRINK_VAR", "SEED_VAR", "RunContext", "activate", "current", "run_seed", "shrink"]
-
-SEED_VAR = "PROSPECTING_SEED"
-NO_SHRINK_VAR = "PROSPECTING_NO_SHRINK"
 
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
@@ -76,16 +75,6 @@ class RunContext:
         marker = "/v1/accounts/"
         tail = urlsplit(url).path.split(marker, 1)[1] if marker in url else ""
         return unquote(tail.split("/", 1)[0]) or self.target.account_group_id
-
-
-def run_seed() -> int:
-    """The run's seed: the controller picks it and exports it, so workers generate alike."""
-    return int(os.environ[SEED_VAR])
-
-
-def shrink() -> bool:
-    """Whether generated failures are minimised (off for mutation runs, which only count)."""
-    return os.environ.get(NO_SHRINK_VAR) != "1"
 
 
 _current: RunContext | None = None

@@ -77,10 +77,19 @@ class Outcome:
 
 @dataclass(frozen=True)
 class LeftJob:
-    """A job settle could not end, with the test that started it ("" if unknown)."""
+    """A job settle could not end, with the test that started it ("" if unknown).
+
+    `cancel_ignored` says the target answered settle's cancel and the job still runs: the
+    cancel rule (L3) broken once more, as opposed to a job settle could not reach at all.
+    """
 
     description: str
     test: str = ""
+    cancel_ignored: bool = False
+
+
+# The rule a job that survives its cancel breaks (cancel a running job -> cancelled).
+CANCEL_RULE = "L3"
 
 
 @dataclass(frozen=True)
@@ -120,10 +129,17 @@ def judge(
     if unexplained:
         reasons.append(f"{len(unexplained)} test(s) failed without a rule finding")
     explained_tests = {o.nodeid for o in failed if o not in blocking}
-    # A job its own test could not end because of a known issue (say, cancel ignored) is
-    # that issue again, not a new failure; any other job left running is one.
-    known_jobs = [j.description for j in left_running if j.test in explained_tests]
-    unknown_jobs = [j.description for j in left_running if j.test not in explained_tests]
+    cancel_known = any(f["rule"] == CANCEL_RULE and not f["new"] for f in findings)
+
+    # A job its own test could not end because of a known issue is that issue again, not a
+    # new failure. So is a job that ignored settle's cancel while the run's cancel finding
+    # (L3) is known: a passing test that cancels and moves on strands one too. Any other job
+    # left running is a failure.
+    def known(job: LeftJob) -> bool:
+        return job.test in explained_tests or (job.cancel_ignored and cancel_known)
+
+    known_jobs = [j.description for j in left_running if known(j)]
+    unknown_jobs = [j.description for j in left_running if not known(j)]
     if unknown_jobs:
         reasons.append(f"{len(unknown_jobs)} job(s) left running")
     # A regression found is certain even in a run that could not finish, so FAIL outranks

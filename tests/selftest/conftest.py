@@ -100,11 +100,32 @@ def finish_suite(process: subprocess.Popen[str], reports_dir: Path) -> SuiteRun:
     return SuiteRun(args, process.returncode, stdout, stderr, reports_dir)
 
 
+def run_suite(
+    args: Sequence[str], reports_dir: Path, env: dict[str, str] | None = None
+) -> SuiteRun:
+    """Run the conformance suite to its end, as CI would: a fresh process, a clean environment.
+
+    `env` adds PROSPECTING_* variables as a user would set them in the shell.
+    """
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+    command += ["--reports-dir", str(reports_dir)]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**clean_env(), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return finish_suite(process, reports_dir)
+
+
 class SuiteRunner:
     """Starts conformance runs in the background and waits for them (a fixture's value)."""
 
     start = staticmethod(start_suite)
     finish = staticmethod(finish_suite)
+    run = staticmethod(run_suite)
 
 
 @pytest.fixture(scope="session")

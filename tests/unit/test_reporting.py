@@ -206,6 +206,38 @@ def test_the_verdict(
     assert (summary["verdict"], summary["reasons"]) == (verdict, reasons)
 
 
+L3 = ("L3", "getProspectingJob", 200)
+
+
+@pytest.mark.parametrize(
+    ("entries", "left", "verdict"),
+    [
+        pytest.param([L3], "job-3 (ag-1: running)", "pass", id="cancel-ignored-and-L3-known"),
+        pytest.param([], "job-3 (ag-1: running)", "fail", id="cancel-ignored-and-L3-new"),
+        pytest.param([L3], "job-3 (ag-1: unknown)", "fail", id="unreachable-job-is-no-L3"),
+    ],
+)
+def test_a_job_that_ignored_settles_cancel_is_the_known_cancel_finding(
+    spec: Spec, tmp_path: Path, entries: list[tuple[str, str, int]], left: str, verdict: str
+) -> None:
+    # Given a passing test that cancelled a job and moved on, and an L3 finding elsewhere
+    path = tmp_path / "baseline.json"
+    path.write_text(
+        json.dumps({"entries": [{"rule": r, "operation": o, "ticket": "T"} for r, o, _ in entries]})
+    )
+    record = _record(_finding(*L3))
+    record["jobs"] = {"job-3": {"accountGroupId": "ag-1", "status": "running", "test": "t::ok"}}
+    outcomes = [ItemOutcome("t::ok", "passed"), ItemOutcome("t::cancel", "failed", (L3,))]
+
+    # When settle's cancel left the job running (or could not reach it)
+    summary = build_summary(
+        _facts(*outcomes, left_running=(left,)), record, spec, Baseline.load(path)
+    )
+
+    # Then it is the known cancel finding only when the target answered and L3 is known
+    assert summary["verdict"] == verdict, summary["reasons"]
+
+
 WRITTEN_ENTRY = {
     "rule": "L3",
     "operation": "cancelProspectingJob",

@@ -128,9 +128,17 @@ def build_summary(
 
 
 def _left_jobs(left: Sequence[str], jobs: Mapping[str, Mapping[str, Any]]) -> list[LeftJob]:
-    """Settle's "<id> (<group>: <status>)" lines, each with the test that started the job."""
+    """Settle's "<id> (<group>: <status>)" lines, with the test that started each job.
+
+    A status other than "unknown" is the target's answer after settle cancelled the job.
+    """
     return [
-        LeftJob(line, str(jobs.get(line.split(" ", 1)[0], {}).get("test", ""))) for line in left
+        LeftJob(
+            line,
+            str(jobs.get(line.split(" ", 1)[0], {}).get("test", "")),
+            cancel_ignored=not line.endswith(": unknown)"),
+        )
+        for line in left
     ]
 
 

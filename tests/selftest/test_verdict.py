@@ -1,0 +1,154 @@
+"""The verdict and exit status of real runs, where CI and release managers read them.
+
+Each case is a faulted conformance run of the suite (a subprocess, the quick profile), a
+baseline written from it with the baseline CLI, as a release manager would, and a second run
+with that baseline. The verdict must follow the findings: a known issue passes, whichever
+test meets it first and whatever jobs it strands; a rule nothing exercised is not "fixed".
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from conftest import SuiteRun, SuiteRunner
+
+ROOT = Path(__file__).resolve().parents[2]
+TICKET = "PROSP-11"
+QUICK = ["--profile", "quick", "--no-shrink", "--seed", "11"]
+
+
+def write_baseline(run: SuiteRun, path: Path) -> list[dict[str, Any]]:
+    """The baseline CLI's output for a run, written to `path`; its entries."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "prospecting_conformance.reporting.baseline",
+            str(run.reports_dir / "summary.json"),
+            "--ticket",
+            TICKET,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    path.write_text(result.stdout, encoding="utf-8")
+    entries: list[dict[str, Any]] = json.loads(result.stdout)["entries"]
+    assert entries, f"the faulted run found nothing to baseline:\n{run.explain()}"
+    return entries
+
+
+def baselined_rerun(
+    runner: SuiteRunner,
+    tmp_path: Path,
+    files: list[str],
+    fault: str,
+    env: dict[str, str] | None = None,
+) -> tuple[SuiteRun, SuiteRun, list[dict[str, Any]]]:
+    """A faulted run, its baseline, and the same run again with the baseline (`env` added)."""
+    first = runner.run([*files, *QUICK, "--reference-fault", fault], tmp_path / "first")
+    assert first.returncode == 1, first.explain()
+    baseline = tmp_path / "baseline.json"
+    entries = write_baseline(first, baseline)
+    again = runner.run(
+        [*files, *QUICK, "--reference-fault", fault, "--baseline", str(baseline)],
+        tmp_path / "again",
+        env,
+    )
+    return first, again, entries
+
+
+def test_the_first_tests_finding_is_attributed_and_known(
+    suite_runner: SuiteRunner, tmp_path: Path
+) -> None:
+    # Given a fault the session's very first test meets, and a baseline of that run
+    first, again, _ = baselined_rerun(
+        suite_runner, tmp_path, ["tests/conformance/test_auth.py"], "missing_key_returns_403"
+    )
+    first_test = first.summary["failedTests"][0]
+    assert first_test["nodeid"].startswith("tests/conformance/test_auth.py::"), first.explain()
+
+    # Then the first run already attributes the first test's failure to its finding
+    assert first_test["findings"], f"{first_test['nodeid']} failed without a finding"
+    # And with the baseline, every failure is a known finding: the gate passes
+    assert again.returncode == 0, again.explain()
+    assert (again.summary["verdict"], again.summary["reasons"]) == ("pass", [])
+    assert all(not t["blocking"] for t in again.summary["failedTests"])
+    assert all(not f["new"] for f in again.summary["findings"])
+
+
+def test_a_job_stranded_by_a_known_finding_is_part_of_it(
+    suite_runner: SuiteRunner, tmp_path: Path
+) -> None:
+    # Given a baseline of a run where cancelling is ignored (a job stays running)
+    first, again, _ = baselined_rerun(
+        suite_runner, tmp_path, ["tests/conformance/test_lifecycle.py"], "cancel_ignored"
+    )
+    assert first.summary["jobsLeftRunning"], first.explain()
+
+    # When the same regression is met again with that baseline
+    left = again.summary["jobsLeftRunning"]
+
+    # Then the job its own failing test left running is that known issue, not a new failure
+    assert left, again.explain()
+    assert again.summary["knownJobsLeftRunning"] == left
+    assert again.returncode == 0, again.explain()
+    assert (again.summary["verdict"], again.summary["reasons"]) == ("pass", [])
+    for job in left:
+        assert f"job left running (cancel it by hand) (a known issue's job): {job}" in again.stdout
+
+
+def test_what_a_run_skipped_is_not_fixed(suite_runner: SuiteRunner, tmp_path: Path) -> None:
+    # Given a baseline from a run with writes on (the embedded server's default)
+    _, again, entries = baselined_rerun(
+        suite_runner,
+        tmp_path,
+        ["tests/conformance/test_lifecycle.py"],
+        "cancel_ignored",
+        {"PROSPECTING_ALLOW_WRITES": "0"},
+    )
+    assert any(e["rule"] in ("L2", "L3") for e in entries), entries
+
+    # When it is applied to a run with writes off, where no lifecycle test can run
+    summary = again.summary
+
+    # Then no entry is listed as fixed: each is "not exercised", and says so
+    assert again.returncode == 0, again.explain()
+    assert summary["tests"]["skipped"] > 0
+    assert summary["coverage"]["cancelProspectingJob"]["observed"] == {}
+    assert summary["fixed"] == [], again.explain()
+    assert summary["notExercised"] == entries
+    for entry in entries:
+        assert f"not exercised [{entry['rule']}] {entry['operation']} ({TICKET})" in again.stdout
+        assert f"fixed [{entry['rule']}]" not in again.stdout
+
+
+def test_a_fixed_entry_is_one_whose_tests_passed_again(
+    suite_runner: SuiteRunner, tmp_path: Path
+) -> None:
+    """The control of the case above: the same baseline on a healthy server is fixed."""
+    # Given a baseline of a faulted run
+    first = suite_runner.run(
+        ["tests/conformance/test_lifecycle.py", *QUICK, "--reference-fault", "cancel_ignored"],
+        tmp_path / "first",
+    )
+    baseline = tmp_path / "baseline.json"
+    entries = write_baseline(first, baseline)
+
+    # When the run is repeated without the fault, writes on
+    healthy = suite_runner.run(
+        ["tests/conformance/test_lifecycle.py", *QUICK, "--baseline", str(baseline)],
+        tmp_path / "healthy",
+    )
+
+    # Then every entry was exercised and passed: fixed
+    assert healthy.returncode == 0, healthy.explain()
+    assert healthy.summary["fixed"] == entries
+    assert healthy.summary["notExercised"] == []
