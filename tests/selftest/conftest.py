@@ -120,12 +120,35 @@ def run_suite(
     return finish_suite(process, reports_dir)
 
 
+def cli_baseline(run: SuiteRun, ticket: str) -> dict[str, Any]:
+    """The baseline the CLI writes from a run's summary, as a release manager makes one."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "prospecting_conformance.reporting.baseline",
+            str(run.reports_dir / "summary.json"),
+            "--ticket",
+            ticket,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    baseline: dict[str, Any] = json.loads(result.stdout)
+    return baseline
+
+
 class SuiteRunner:
     """Starts conformance runs in the background and waits for them (a fixture's value)."""
 
     start = staticmethod(start_suite)
     finish = staticmethod(finish_suite)
     run = staticmethod(run_suite)
+    baseline = staticmethod(cli_baseline)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -326,26 +325,9 @@ def test_html_report_shows_every_finding(faulted_run: SuiteRun) -> None:
 
 
 @pytest.fixture(scope="module")
-def cli_baseline(faulted_run: SuiteRun) -> dict[str, Any]:
+def cli_baseline(faulted_run: SuiteRun, suite_runner: SuiteRunner) -> dict[str, Any]:
     """The baseline the CLI writes from the faulted run's summary."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "prospecting_conformance.reporting.baseline",
-            str(faulted_run.reports_dir / "summary.json"),
-            "--ticket",
-            TICKET,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    baseline: dict[str, Any] = json.loads(result.stdout)
-    return baseline
+    return suite_runner.baseline(faulted_run, TICKET)
 
 
 @pytest.fixture(scope="module")

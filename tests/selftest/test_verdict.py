@@ -9,38 +9,21 @@ test meets it first and whatever jobs it strands; a rule nothing exercised is no
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from conftest import SuiteRun, SuiteRunner
 
-ROOT = Path(__file__).resolve().parents[2]
 TICKET = "PROSP-11"
 QUICK = ["--profile", "quick", "--no-shrink", "--seed", "11"]
 
 
-def write_baseline(run: SuiteRun, path: Path) -> list[dict[str, Any]]:
+def write_baseline(runner: SuiteRunner, run: SuiteRun, path: Path) -> list[dict[str, Any]]:
     """The baseline CLI's output for a run, written to `path`; its entries."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "prospecting_conformance.reporting.baseline",
-            str(run.reports_dir / "summary.json"),
-            "--ticket",
-            TICKET,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    path.write_text(result.stdout, encoding="utf-8")
-    entries: list[dict[str, Any]] = json.loads(result.stdout)["entries"]
+    baseline = runner.baseline(run, TICKET)
+    path.write_text(json.dumps(baseline), encoding="utf-8")
+    entries: list[dict[str, Any]] = baseline["entries"]
     assert entries, f"the faulted run found nothing to baseline:\n{run.explain()}"
     return entries
 
@@ -56,7 +39,7 @@ def baselined_rerun(
     first = runner.run([*files, *QUICK, "--reference-fault", fault], tmp_path / "first")
     assert first.returncode == 1, first.explain()
     baseline = tmp_path / "baseline.json"
-    entries = write_baseline(first, baseline)
+    entries = write_baseline(runner, first, baseline)
     again = runner.run(
         [*files, *QUICK, "--reference-fault", fault, "--baseline", str(baseline)],
         tmp_path / "again",
@@ -140,7 +123,7 @@ def test_a_fixed_entry_is_one_whose_tests_passed_again(
         tmp_path / "first",
     )
     baseline = tmp_path / "baseline.json"
-    entries = write_baseline(first, baseline)
+    entries = write_baseline(suite_runner, first, baseline)
 
     # When the run is repeated without the fault, writes on
     healthy = suite_runner.run(
