@@ -53,7 +53,8 @@ class Interruption:
         try:
             jobs = self._jobs_in_doubt()
             shown = ", ".join(jobs) if jobs else "none known"
-            line = f"interrupted again: exiting now; jobs that may still be running: {shown}\n"
+            # On its own line, whatever the terminal was in the middle of writing.
+            line = f"\ninterrupted again: exiting now; jobs that may still be running: {shown}\n"
             os.write(2, line.encode())
             self._on_exit()
         finally:
