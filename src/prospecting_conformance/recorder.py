@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prospecting_conformance.findings import Finding
+from prospecting_conformance.findings import Exchange, Finding
+from prospecting_conformance.replay import Seen, chain
+
+# Exchanges kept for the current test: a generated test sends hundreds, a chain needs a few.
+HISTORY = 400
 
 __all__ = ["RecordedFinding", "Recorder", "merge"]
 
@@ -28,9 +32,16 @@ class RecordedFinding:
     finding: Finding
     count: int = 0
     tests: set[str] = field(default_factory=set)
+    # The exchanges that led to the first occurrence (replay.chain), for the draft's script.
+    steps: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.finding.to_dict(), "count": self.count, "tests": sorted(self.tests)}
+        return {
+            **self.finding.to_dict(),
+            "count": self.count,
+            "tests": sorted(self.tests),
+            "steps": self.steps,
+        }
 
 
 class Recorder:
@@ -43,9 +54,27 @@ class Recorder:
         self.generated_statuses: dict[str, Counter[int]] = {}
         self.links_covered: set[str] = set()
         self.jobs: dict[str, dict[str, Any]] = {}
-        self.current_test = ""
+        self._current_test = ""
+        # The current test's exchanges, from which a finding's steps are cut.
+        self._history: deque[Seen] = deque(maxlen=HISTORY)
         # Why this process could not do all it had to (see verdict.mark_incomplete).
         self.incomplete: list[str] = []
+
+    @property
+    def current_test(self) -> str:
+        return self._current_test
+
+    @current_test.setter
+    def current_test(self, nodeid: str) -> None:
+        with self._lock:
+            if nodeid != self._current_test:
+                self._history.clear()
+            self._current_test = nodeid
+
+    def remember(self, operation_id: str, exchange: Exchange, at: float) -> None:
+        """Keep one exchange of the current test (a later finding may need its history)."""
+        with self._lock:
+            self._history.append(Seen(at, operation_id, exchange))
 
     def observe(self, operation_id: str, status: int, *, generated: bool = False) -> None:
         with self._lock:
@@ -56,7 +85,11 @@ class Recorder:
     def record(self, findings: Iterable[Finding]) -> None:
         with self._lock:
             for finding in findings:
-                entry = self.findings.setdefault(finding.key, RecordedFinding(finding))
+                entry = self.findings.get(finding.key)
+                if entry is None:
+                    entry = self.findings[finding.key] = RecordedFinding(finding)
+                    if finding.exchange is not None:
+                        entry.steps = chain(list(self._history), finding.exchange)
                 entry.count += 1
                 if self.current_test:
                     entry.tests.add(self.current_test)

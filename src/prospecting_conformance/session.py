@@ -8,6 +8,7 @@ the run started so none is left running at the end.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -53,6 +54,7 @@ class RunContext:
             # An undeclared method on a declared path: no operation to hold it to, but the
             # answer is still the API's and still wears the envelope.
             findings = check_envelope(observed, self.spec, self.trace_ids)
+        self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)
         self.recorder.record(findings)
         self._track_job(observed)

@@ -100,16 +100,14 @@ def finish_suite(process: subprocess.Popen[str], reports_dir: Path) -> SuiteRun:
     return SuiteRun(args, process.returncode, stdout, stderr, reports_dir)
 
 
-def run_suite(
+def start_args(
     args: Sequence[str], reports_dir: Path, env: dict[str, str] | None = None
-) -> SuiteRun:
-    """Run the conformance suite to its end, as CI would: a fresh process, a clean environment.
-
-    `env` adds PROSPECTING_* variables as a user would set them in the shell.
-    """
+) -> subprocess.Popen[str]:
+    """Start the conformance suite with `args`, as CI would: a fresh process, a clean
+    environment; `env` adds PROSPECTING_* variables as a user would set them in the shell."""
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
     command += ["--reports-dir", str(reports_dir)]
-    process = subprocess.Popen(
+    return subprocess.Popen(
         command,
         cwd=ROOT,
         env={**clean_env(), **(env or {})},
@@ -117,7 +115,13 @@ def run_suite(
         stderr=subprocess.PIPE,
         text=True,
     )
-    return finish_suite(process, reports_dir)
+
+
+def run_suite(
+    args: Sequence[str], reports_dir: Path, env: dict[str, str] | None = None
+) -> SuiteRun:
+    """Run the conformance suite with `args` to its end (see `start_args`)."""
+    return finish_suite(start_args(args, reports_dir, env), reports_dir)
 
 
 def cli_baseline(run: SuiteRun, ticket: str) -> dict[str, Any]:
@@ -148,6 +152,7 @@ class SuiteRunner:
     start = staticmethod(start_suite)
     finish = staticmethod(finish_suite)
     run = staticmethod(run_suite)
+    start_args = staticmethod(start_args)
     baseline = staticmethod(cli_baseline)
 
 
