@@ -497,7 +497,9 @@ class RunController:
         summary = build_summary(facts, record, load_spec(), self._baseline())
         summary["secondsToFirstFailure"] = self.first_failure_s
         directory = reports_dir(self.config)
-        write_reports(directory, summary)
+        # GitHub Actions shows this file on the job's page; other CIs publish summary.md.
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        write_reports(directory, summary, Path(step_summary) if step_summary else None)
         self._say(summary, directory)
         session.exitstatus = summary["exitStatus"]
 

@@ -57,9 +57,14 @@ def clean_env() -> dict[str, str]:
     """The environment without any PROSPECTING_* variable, so the run uses the embedded server.
 
     A `pytest tests` run starts its own embedded server and exports it as PROSPECTING_*; the
-    subprocess must not inherit that target (nor its reports directory).
+    subprocess must not inherit that target (nor its reports directory). Nor may it write
+    into the CI job page of the selftest run itself ($GITHUB_STEP_SUMMARY).
     """
-    return {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PROSPECTING_") and k != "GITHUB_STEP_SUMMARY"
+    }
 
 
 def suite_command(

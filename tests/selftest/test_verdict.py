@@ -135,3 +135,37 @@ def test_a_fixed_entry_is_one_whose_tests_passed_again(
     assert healthy.returncode == 0, healthy.explain()
     assert healthy.summary["fixed"] == entries
     assert healthy.summary["notExercised"] == []
+
+
+def test_the_run_summarised_where_a_ci_job_page_shows_it(
+    suite_runner: SuiteRunner, tmp_path: Path
+) -> None:
+    # Given a CI job page's summary file, as GitHub Actions sets it, with a line already
+    page = tmp_path / "step-summary.md"
+    page.write_text("earlier step\n", encoding="utf-8")
+
+    # When a run with a regression ends
+    run = suite_runner.run(
+        [
+            "tests/conformance/test_lookup.py",
+            *QUICK,
+            "--reference-fault",
+            "provider_lookup_returns_other_prospect",
+        ],
+        tmp_path / "reports",
+        {"GITHUB_STEP_SUMMARY": str(page)},
+    )
+
+    # Then reports/summary.md says the verdict and lists the new finding with its draft,
+    # and the job page gets the same text after what it had
+    assert run.returncode == 1, run.explain()
+    markdown = (run.reports_dir / "summary.md").read_text(encoding="utf-8")
+    assert markdown.startswith("## Prospecting API conformance: FAIL (exit 1)\n")
+    (finding,) = run.summary["findings"]
+    (draft,) = (run.reports_dir / "regressions").glob("*.md")
+    row = (
+        f"| {finding['rule']} | {finding['operation']} | {finding['status']} | "
+        f"`{finding['traceId']}` | `regressions/{draft.name}` |"
+    )
+    assert row in markdown.splitlines()
+    assert page.read_text(encoding="utf-8") == "earlier step\n" + markdown
