@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -151,6 +152,29 @@ def cli_baseline(run: SuiteRun, ticket: str) -> dict[str, Any]:
     return baseline
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (for a command that wants a fixed one)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def paste(script: str, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """Run commands as a user pastes them into bash: no PROSPECTING_* set, and `python` the
+    interpreter the project is installed in (as after the README's install step)."""
+    clean = clean_env()
+    path = f"{Path(sys.executable).parent}:{clean.get('PATH', '')}"
+    return subprocess.run(
+        ["bash", "-c", script],
+        cwd=cwd,
+        env={**clean, "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 class SuiteRunner:
     """Starts conformance runs in the background and waits for them (a fixture's value)."""
 
@@ -159,6 +183,8 @@ class SuiteRunner:
     run = staticmethod(run_suite)
     start_args = staticmethod(start_args)
     baseline = staticmethod(cli_baseline)
+    free_port = staticmethod(free_port)
+    paste = staticmethod(paste)
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,7 @@ show the finding again. The same commands without the fault are the control: a s
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,34 +56,19 @@ def the_draft(run: SuiteRun, rules: tuple[str, ...]) -> str:
     return matching[0].read_text(encoding="utf-8")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def paste(draft: str, workdir: Path, *, with_fault: bool) -> tuple[int, dict[str, Any], str]:
+def paste(
+    runner: SuiteRunner, draft: str, workdir: Path, *, with_fault: bool
+) -> tuple[int, dict[str, Any], str]:
     """Run the draft's commands as QA pastes them; the last response's status and body."""
     start, replay = START_BLOCK.search(draft), REPLAY_BLOCK.search(draft)
     assert start, draft
     assert replay, draft
     # The draft's fixed port may be taken on a shared machine; any free one does.
-    commands = start[1].replace("--port 8080", f"--port {free_port()}")
+    commands = start[1].replace("--port 8080", f"--port {runner.free_port()}")
     if not with_fault:
         commands = re.sub(r" --fault \S+", "", commands)
     script = f"{commands}\nSERVER=$!\ntrap 'kill $SERVER' EXIT\n{replay[1]}\n"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}
-    # `python` as the draft says it, from the environment the project is installed in.
-    path = f"{Path(sys.executable).parent}:{clean.get('PATH', '')}"
-    result = subprocess.run(
-        ["bash", "-c", script],
-        cwd=workdir,
-        env={**clean, "PATH": path},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = runner.paste(script, workdir, timeout=60)
     assert result.returncode == 0, f"{script}\n{result.stderr}"
     head, _, body = result.stdout.replace("\r\n", "\n").partition("\n\n")
     status = re.match(r"HTTP/[\d.]+ (\d{3})", head)
@@ -99,6 +80,7 @@ def paste(draft: str, workdir: Path, *, with_fault: bool) -> tuple[int, dict[str
     ("fault", "expected"), [pytest.param(f, e, id=f) for f, e in STATEFUL.items()]
 )
 def test_a_stateful_draft_replays_its_finding_on_a_fresh_server(
+    suite_runner: SuiteRunner,
     runs: dict[str, SuiteRun],
     tmp_path: Path,
     fault: str,
@@ -110,8 +92,8 @@ def test_a_stateful_draft_replays_its_finding_on_a_fresh_server(
     assert draft.count("\ncurl ") + draft.count("$(curl ") >= 2, "not a multi-step script"
 
     # When its commands are pasted into a shell, server start first
-    faulted = paste(draft, tmp_path, with_fault=True)
-    healthy = paste(draft, tmp_path, with_fault=False)
+    faulted = paste(suite_runner, draft, tmp_path, with_fault=True)
+    healthy = paste(suite_runner, draft, tmp_path, with_fault=False)
 
     # Then the last response shows the finding again, and a healthy server does not
     shown = (faulted[0], (faulted[1].get("data") or {}).get("status"))
