@@ -405,6 +405,7 @@ class RunController:
         self.outcomes: dict[str, ItemOutcome] = {}
         self.first_failure_s: float | None = None
         self.stop_rules = frozenset(config.getoption("prospecting_stop_rules"))
+        self.stopped_on_rule = False
         self.session: pytest.Session | None = None
         self.record: dict[str, Any] | None = None
         self.interruption = Interruption(
@@ -458,6 +459,7 @@ class RunController:
         stopping_on = self.stop_rules & {k[0] for k in keys}
         if stopping_on and self.session is not None:
             self.session.shouldstop = f"a failure named {', '.join(sorted(stopping_on))}"
+            self.stopped_on_rule = True
 
     def finish(self, session: pytest.Session, parts: Path) -> None:
         # A real Ctrl-C, not pytest's own "Interrupted" (collection errors, --stop-on-rule).
@@ -472,7 +474,8 @@ class RunController:
                 "(Ctrl-C again exits at once)"
             )
         pytest_status = session.exitstatus
-        if not interrupted and pytest_status not in (
+        # --stop-on-rule stops on purpose, at a failure: that is no missing part of the run.
+        if not (interrupted or self.stopped_on_rule) and pytest_status not in (
             pytest.ExitCode.OK,
             pytest.ExitCode.TESTS_FAILED,
         ):

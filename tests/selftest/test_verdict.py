@@ -169,3 +169,17 @@ def test_the_run_summarised_where_a_ci_job_page_shows_it(
     )
     assert row in markdown.splitlines()
     assert page.read_text(encoding="utf-8") == "earlier step\n" + markdown
+
+
+def test_a_run_that_tested_nothing_is_incomplete_not_a_pass(
+    suite_runner: SuiteRunner, tmp_path: Path
+) -> None:
+    # When a run's selection matches no test
+    run = suite_runner.run(
+        ["tests/conformance/test_lookup.py", *QUICK, "-k", "no_such_test"], tmp_path
+    )
+
+    # Then the gate says INCOMPLETE (75), with pytest's reason, never PASS
+    assert run.returncode == 75, run.explain()
+    assert (run.summary["verdict"], run.summary["exitStatus"]) == ("incomplete", 75)
+    assert run.summary["reasons"] == ["incomplete: pytest ended with exit status 5"]
