@@ -58,7 +58,7 @@ from prospecting_conformance.target import (
     TargetConfig,
     TargetConfigError,
 )
-from prospecting_conformance.verdict import incomplete_reasons, mark_incomplete
+from prospecting_conformance.verdict import incomplete_reasons
 
 # Options that mirror an environment variable (option dest -> variable).
 OPTION_VARS = {
@@ -473,15 +473,17 @@ class RunController:
                 "interrupted: settling the jobs and writing the reports "
                 "(Ctrl-C again exits at once)"
             )
+        incomplete = _unique([*record["incomplete"], *incomplete_reasons()])
         pytest_status = session.exitstatus
-        # --stop-on-rule stops on purpose, at a failure: that is no missing part of the run.
-        if not (interrupted or self.stopped_on_rule) and pytest_status not in (
+        # Collection errors, no test selected, an internal error: whatever the tests said, the
+        # run did not do what it had to. Not so for a stop someone asked for (Ctrl-C,
+        # --stop-on-rule), nor one whose reason is already known (a budget that ran out and
+        # stopped the run through pytest.exit).
+        if not (interrupted or self.stopped_on_rule or incomplete) and pytest_status not in (
             pytest.ExitCode.OK,
             pytest.ExitCode.TESTS_FAILED,
         ):
-            # Collection errors, no test selected, an internal error: whatever the tests said,
-            # the run did not do what it had to.
-            mark_incomplete(f"pytest ended with exit status {int(pytest_status)}")
+            incomplete.append(f"pytest ended with exit status {int(pytest_status)}")
         target = target_from_env()
         facts = RunFacts(
             base_url=target.base_url,
@@ -494,7 +496,7 @@ class RunController:
             command=shlex.join(["python", "-m", "pytest", *self.config.invocation_params.args]),
             outcomes=list(self.outcomes.values()),
             jobs_left_running=settle_jobs(target, record["jobs"]),
-            incomplete=_unique([*record["incomplete"], *incomplete_reasons()]),
+            incomplete=incomplete,
             interrupted=interrupted,
         )
         summary = build_summary(facts, record, load_spec(), self._baseline())

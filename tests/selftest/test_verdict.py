@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 if TYPE_CHECKING:
     from conftest import SuiteRun, SuiteRunner
 
@@ -183,3 +185,36 @@ def test_a_run_that_tested_nothing_is_incomplete_not_a_pass(
     assert run.returncode == 75, run.explain()
     assert (run.summary["verdict"], run.summary["exitStatus"]) == ("incomplete", 75)
     assert run.summary["reasons"] == ["incomplete: pytest ended with exit status 5"]
+
+
+MARKING_PLUGIN = """
+from prospecting_conformance.verdict import mark_incomplete
+
+
+def pytest_runtest_call(item):
+    mark_incomplete("request budget of 3 spent")
+"""
+
+
+@pytest.mark.parametrize(
+    "extra", [pytest.param([], id="one-process"), pytest.param(["-n", "2"], id="two-workers")]
+)
+def test_code_that_marks_the_run_incomplete_makes_it_incomplete(
+    suite_runner: SuiteRunner, tmp_path: Path, extra: list[str]
+) -> None:
+    # Given code in the test processes that marks the run incomplete (as a spent budget does)
+    (tmp_path / "marking_plugin.py").write_text(MARKING_PLUGIN, encoding="utf-8")
+    env = {"PYTHONPATH": str(tmp_path)}
+
+    # When a clean run ends
+    run = suite_runner.run(
+        ["tests/conformance/test_lookup.py", *QUICK, "-p", "marking_plugin", *extra],
+        tmp_path / "reports",
+        env,
+    )
+
+    # Then its verdict is INCOMPLETE (75) with that reason, wherever the mark was made
+    assert run.returncode == 75, run.explain()
+    assert run.summary["verdict"] == "incomplete"
+    assert run.summary["reasons"] == ["incomplete: request budget of 3 spent"]
+    assert "verdict: INCOMPLETE (incomplete: request budget of 3 spent)" in run.stdout
