@@ -61,6 +61,17 @@ def server(stalled: threading.Event) -> Iterator[ReferenceServer]:
         yield running
 
 
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    """The runs a test starts: killed and closed however the test ends."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
 def target_env(server: ReferenceServer) -> dict[str, str]:
     """The server as a live target, configured the way CI configures staging."""
     clean = {k: v for k, v in os.environ.items() if k not in ALL_VARS}
@@ -73,11 +84,13 @@ def target_env(server: ReferenceServer) -> dict[str, str]:
     return {**clean, **exported, "PYTHONUNBUFFERED": "1"}
 
 
-def start_run(server: ReferenceServer, reports: Path) -> subprocess.Popen[str]:
+def start_run(
+    server: ReferenceServer, reports: Path, processes: list[subprocess.Popen[str]]
+) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v"]
     command += ["tests/conformance/test_lifecycle.py", "--profile", "quick"]
     command += ["--reports-dir", str(reports)]
-    return subprocess.Popen(
+    process = subprocess.Popen(
         command,
         cwd=ROOT,
         env=target_env(server),
@@ -86,6 +99,8 @@ def start_run(server: ReferenceServer, reports: Path) -> subprocess.Popen[str]:
         text=True,
         bufsize=1,
     )
+    processes.append(process)
+    return process
 
 
 def read_until(process: subprocess.Popen[str], marker: str, seen: list[str]) -> None:
@@ -116,10 +131,10 @@ def summary_of(reports: Path) -> dict[str, Any]:
 
 
 def test_one_ctrl_c_settles_the_jobs_and_reports_interrupted(
-    server: ReferenceServer, tmp_path: Path
+    server: ReferenceServer, tmp_path: Path, processes: list[subprocess.Popen[str]]
 ) -> None:
     # Given a run in the middle of a test that polls a long-running job
-    process = start_run(server, tmp_path)
+    process = start_run(server, tmp_path, processes)
     seen: list[str] = []
     read_until(process, RUNNING_TEST, seen)
     time.sleep(0.4)
@@ -144,10 +159,13 @@ def test_one_ctrl_c_settles_the_jobs_and_reports_interrupted(
 
 
 def test_a_second_ctrl_c_exits_at_once_naming_the_jobs(
-    server: ReferenceServer, stalled: threading.Event, tmp_path: Path
+    server: ReferenceServer,
+    stalled: threading.Event,
+    tmp_path: Path,
+    processes: list[subprocess.Popen[str]],
 ) -> None:
     # Given a run interrupted once while a job runs, whose target then answers slowly
-    process = start_run(server, tmp_path)
+    process = start_run(server, tmp_path, processes)
     seen: list[str] = []
     read_until(process, RUNNING_TEST, seen)
     time.sleep(0.4)
