@@ -8,6 +8,7 @@ in a separate process so that it does not share the test process's interpreter l
 
 from __future__ import annotations
 
+import difflib
 import shlex
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 
 from prospecting_conformance.target import ENV_VARS
 
-__all__ = ["EmbeddedServer", "EmbeddedServerError"]
+__all__ = ["EmbeddedServer", "EmbeddedServerError", "check_faults"]
 
 # `env_lines` prints the variables in ENV_VARS order and the rate limit always: its line is
 # the last one the server prints before it serves.
@@ -27,6 +28,22 @@ START_TIMEOUT_S = 30.0
 
 class EmbeddedServerError(RuntimeError):
     """The reference server did not start; the message carries what it printed."""
+
+
+def check_faults(faults: Sequence[str]) -> None:
+    """Refuse an unknown fault name in one line, before a server starts for nothing."""
+    # Imported here: the catalogue pulls in the server's dependencies, which only an
+    # embedded run needs.
+    from prospecting_conformance.reference.faults import FAULTS
+
+    for name in faults:
+        if name not in FAULTS:
+            close = difflib.get_close_matches(name, FAULTS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise EmbeddedServerError(
+                f"unknown --reference-fault {name!r}{hint}: "
+                "`python -m prospecting_conformance.reference --list-faults` lists them"
+            )
 
 
 class EmbeddedServer:
@@ -80,6 +97,11 @@ class EmbeddedServer:
     def _printed_errors(self) -> str:
         self._stderr.seek(0)
         return self._stderr.read().strip()[-2000:]
+
+    def kill(self) -> None:
+        """Stop the server without waiting (a second Ctrl-C exits at once)."""
+        if self._process is not None:
+            self._process.kill()
 
     def stop(self) -> None:
         process = self._process

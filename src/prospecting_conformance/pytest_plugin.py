@@ -26,9 +26,11 @@ from typing import Any
 import pytest
 
 from prospecting_conformance.client import ProspectingClient, TransportFailure
-from prospecting_conformance.embedded import EmbeddedServer, EmbeddedServerError
+from prospecting_conformance.embedded import EmbeddedServer, EmbeddedServerError, check_faults
 from prospecting_conformance.findings import ConformanceError
 from prospecting_conformance.fuzz import unexpected_methods, writing_operations
+from prospecting_conformance.interruption import Interruption
+from prospecting_conformance.lifecycle import TERMINAL
 from prospecting_conformance.preflight import EXIT_MISCONFIGURED, PreflightError, preflight
 from prospecting_conformance.rails import RequestBudgetExceeded
 from prospecting_conformance.recorder import merge
@@ -38,13 +40,18 @@ from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, bui
 from prospecting_conformance.reporting.weather import describe_weather, weather_summary
 from prospecting_conformance.reporting.write import write_reports
 from prospecting_conformance.secret import Secret
-from prospecting_conformance.session import (
-    LEDGER_VAR,
+from prospecting_conformance.session import LEDGER_VAR, RunContext, activate, run_rails
+from prospecting_conformance.settings import (
+    EMBEDDED_VAR,
+    FAULTS_VAR,
     NO_SHRINK_VAR,
+    REPORTS_DIR_VAR,
+    SEED_LIMIT,
     SEED_VAR,
-    RunContext,
-    activate,
-    run_rails,
+    SettingsError,
+    check_reports_dir,
+    check_seed,
+    resolve,
     run_seed,
 )
 from prospecting_conformance.settle import settle_jobs
@@ -57,10 +64,7 @@ from prospecting_conformance.target import (
     TargetConfig,
     TargetConfigError,
 )
-
-FAULTS_VAR = "PROSPECTING_REFERENCE_FAULTS"
-EMBEDDED_VAR = "PROSPECTING_EMBEDDED"
-REPORTS_DIR_VAR = "PROSPECTING_REPORTS_DIR"
+from prospecting_conformance.verdict import incomplete_reasons, mark_incomplete
 
 # Options that mirror an environment variable (option dest -> variable).
 OPTION_VARS = {
@@ -77,12 +81,13 @@ OPTION_VARS = {
 
 FINDINGS_PROPERTY = "prospecting_findings"
 BUDGET_PROPERTY = "prospecting_budget_spent"
-# sysexits.h EX_TEMPFAIL: the run could not finish (its budget is spent); try again.
-EXIT_INCOMPLETE = 75
 
 _embedded = pytest.StashKey[EmbeddedServer]()
 _controller = pytest.StashKey["RunController"]()
 _context = pytest.StashKey[RunContext]()
+# The test this process is running, kept apart from the run context: the first test's setup
+# runs before the session fixture has made the context (issue 11, case 1).
+_current_test = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -175,49 +180,62 @@ def reports_dir(config: pytest.Config) -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     if _is_worker(config) or not _uses_target(config):
         return
-    if not config.option.xmlpath:
-        config.option.xmlpath = str(reports_dir(config) / "junit.xml")
-    baseline = config.getoption("prospecting_baseline")
-    if baseline:
-        try:
-            Baseline.load(Path(baseline))
-        except BaselineError as exc:
-            raise pytest.UsageError(str(exc)) from None
-    os.environ[REPORTS_DIR_VAR] = str(reports_dir(config).resolve())
-    ledger = reports_dir(config).resolve() / ".rails-ledger.json"
-    ledger.parent.mkdir(parents=True, exist_ok=True)
-    ledger.unlink(missing_ok=True)
-    os.environ[LEDGER_VAR] = str(ledger)
-    faults = config.getoption("prospecting_faults")
-    embedded = not (
-        config.getoption("prospecting_base_url") or os.environ.get(ENV_VARS["base_url"])
-    )
-    if faults and not embedded:
-        raise pytest.UsageError("--reference-fault only applies to the embedded server")
-    if embedded:
-        server = EmbeddedServer(faults)
-        try:
-            os.environ.update(server.start())
-        except EmbeddedServerError as exc:
-            pytest.exit(str(exc), returncode=EXIT_MISCONFIGURED)
-        config.stash[_embedded] = server
-        os.environ[EMBEDDED_VAR] = "1"
-        os.environ[FAULTS_VAR] = ",".join(faults)
-    # Options win over the environment, the embedded server's included.
-    for dest, var in OPTION_VARS.items():
-        value = config.getoption(dest)
-        if value not in (None, False):
-            os.environ[var] = "1" if value is True else str(value)
-    os.environ.setdefault(SEED_VAR, str(random.randrange(2**32)))
+    try:
+        embedded_env = _configure_run(config)
+    except (SettingsError, BaselineError, EmbeddedServerError) as exc:
+        _stop_embedded(config)
+        pytest.exit(f"preflight: {exc}", returncode=EXIT_MISCONFIGURED)
     try:
         target = target_from_env()
-        preflight(target, run_rails(target), wait_s=10.0 if embedded else 0.0)
+        preflight(target, run_rails(target), wait_s=10.0 if embedded_env else 0.0)
     except PreflightError as exc:
         _stop_embedded(config)
         pytest.exit(f"preflight: {exc}", returncode=exc.exit_status)
     controller = RunController(config)
     config.stash[_controller] = controller
     config.pluginmanager.register(controller, "prospecting-run-controller")
+    controller.interruption.install()
+
+
+def _configure_run(config: pytest.Config) -> bool:
+    """Check the run's own settings, start the embedded server if needed, export the rest.
+
+    Everything that can be checked without the target is checked before anything starts;
+    the target's settings are checked by `target_from_env` once they are all known.
+    """
+    user_env = {k: v for k, v in os.environ.items() if k.startswith("PROSPECTING_")}
+    options: dict[str, str] = {}
+    for dest, var in OPTION_VARS.items():
+        value = config.getoption(dest)
+        if value not in (None, False):
+            options[var] = "1" if value is True else str(value)
+    if SEED_VAR in options or SEED_VAR in user_env:
+        check_seed(options.get(SEED_VAR, user_env.get(SEED_VAR, "")))
+    directory = check_reports_dir(reports_dir(config).resolve())
+    ledger = directory / ".rails-ledger.json"
+    ledger.unlink(missing_ok=True)
+    os.environ[LEDGER_VAR] = str(ledger)
+    if not config.option.xmlpath:
+        config.option.xmlpath = str(directory / "junit.xml")
+    baseline = config.getoption("prospecting_baseline")
+    if baseline:
+        Baseline.load(Path(baseline))
+    faults = config.getoption("prospecting_faults")
+    embedded = ENV_VARS["base_url"] not in options and not user_env.get(ENV_VARS["base_url"])
+    if faults and not embedded:
+        raise SettingsError("--reference-fault only applies to the embedded server")
+    server_env: dict[str, str] | None = None
+    if embedded:
+        check_faults(faults)
+        server = EmbeddedServer(faults)
+        config.stash[_embedded] = server
+        server_env = server.start()
+    os.environ.update(resolve(options, user_env, server_env))
+    os.environ[REPORTS_DIR_VAR] = str(directory)
+    os.environ[EMBEDDED_VAR] = "1" if embedded else "0"
+    os.environ[FAULTS_VAR] = ",".join(faults)
+    os.environ.setdefault(SEED_VAR, str(random.randrange(SEED_LIMIT)))
+    return embedded
 
 
 def target_from_env() -> TargetConfig:
@@ -242,13 +260,17 @@ def _stop_embedded(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     if not _uses_target(config) or _is_worker(config):
         return []
-    embedded = os.environ.get(EMBEDDED_VAR) == "1"
+    target = target_from_env()
     faults = os.environ.get(FAULTS_VAR) or "none"
-    kind = f"embedded reference server (faults: {faults})" if embedded else "live target"
+    kind = f"embedded reference server (faults: {faults})" if target.embedded else "live target"
+    seed = run_seed()
     return [
-        f"prospecting target: {os.environ.get(ENV_VARS['base_url'])} ({kind})",
-        f"prospecting profile: {os.environ.get(ENV_VARS['profile'], 'default')}, "
-        f"seed: {os.environ.get(SEED_VAR)} (replay with --seed {os.environ.get(SEED_VAR)})",
+        f"prospecting target: {target.base_url} ({kind})",
+        f"prospecting profile: {target.profile}, seed: {seed} (replay with --seed {seed})",
+        # The settings in force, wherever they came from (option, environment, server).
+        f"prospecting settings: writes {'on' if target.allow_writes else 'off'}, "
+        f"job timeout {target.job_timeout:g} s, max rate {target.max_rate:g}/s, "
+        f"max requests {target.max_requests}",
     ]
 
 
@@ -260,6 +282,8 @@ def run_context(request: pytest.FixtureRequest) -> Iterator[RunContext]:
     except PreflightError as exc:
         pytest.exit(f"preflight: {exc}", returncode=exc.exit_status)
     context = RunContext(target=target, spec=load_spec(), seed=run_seed())
+    # Made inside the first test's setup: that test is already running.
+    context.recorder.current_test = request.config.stash.get(_current_test, "")
     request.config.stash[_context] = context
     activate(context)
     yield context
@@ -356,6 +380,7 @@ def require_setting(target: TargetConfig, name: str) -> str:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.config.stash[_current_test] = item.nodeid
     context = item.config.stash.get(_context, None)
     if context is not None:
         context.recorder.current_test = item.nodeid
@@ -388,6 +413,7 @@ def _stop_on_spent_budget(
     item: pytest.Item, report: pytest.TestReport, why: str
 ) -> pytest.TestReport:
     """A spent budget is no verdict on the test: it did not finish. The run stops here."""
+    mark_incomplete(why)
     item.session.shouldstop = why
     report.outcome = "skipped"
     report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {why}")
@@ -405,8 +431,37 @@ class RunController:
         self.outcomes: dict[str, ItemOutcome] = {}
         self.first_failure_s: float | None = None
         self.stop_rules = frozenset(config.getoption("prospecting_stop_rules"))
+        self.stopped_on_rule = False
         self.session: pytest.Session | None = None
         self.budget_spent: str | None = None
+        self.record: dict[str, Any] | None = None
+        self.interruption = Interruption(
+            self._jobs_in_doubt, on_first=self._stop_after_this_test, on_exit=self._kill_server
+        )
+
+    def _stop_after_this_test(self) -> None:
+        if self.session is not None:
+            self.session.shouldstop = "interrupted (Ctrl-C)"
+
+    def _jobs_in_doubt(self) -> list[str]:
+        """Jobs the run saw and never saw end (a second Ctrl-C leaves them to an operator)."""
+        if self.record is not None:
+            jobs = self.record["jobs"]
+        else:
+            context = self.config.stash.get(_context, None)
+            if context is None:
+                return ["unknown (the workers of an xdist run track them)"]
+            jobs = context.recorder.jobs
+        return [
+            f"{job_id} ({job.get('accountGroupId')})"
+            for job_id, job in sorted(jobs.items())
+            if job.get("status") not in TERMINAL
+        ]
+
+    def _kill_server(self) -> None:
+        server = self.config.stash.get(_embedded, None)
+        if server is not None:
+            server.kill()
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.session = session
@@ -436,11 +491,31 @@ class RunController:
         stopping_on = self.stop_rules & {k[0] for k in keys}
         if stopping_on and self.session is not None:
             self.session.shouldstop = f"a failure named {', '.join(sorted(stopping_on))}"
+            self.stopped_on_rule = True
 
     def finish(self, session: pytest.Session, parts: Path) -> None:
+        # A real Ctrl-C, not pytest's own "Interrupted" (collection errors, --stop-on-rule).
+        interrupted = self.interruption.interrupted
         loaded = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(parts.glob("*.json"))]
         shutil.rmtree(parts, ignore_errors=True)
         record = merge(loaded)
+        self.record = record
+        if interrupted:
+            self._line(
+                "interrupted: settling the jobs and writing the reports "
+                "(Ctrl-C again exits at once)"
+            )
+        incomplete = _unique([*record["incomplete"], *incomplete_reasons()])
+        pytest_status = session.exitstatus
+        # Collection errors, no test selected, an internal error: whatever the tests said, the
+        # run did not do what it had to. Not so for a stop someone asked for (Ctrl-C,
+        # --stop-on-rule), nor one whose reason is already known (a budget that ran out and
+        # stopped the run through pytest.exit).
+        if not (interrupted or self.stopped_on_rule or incomplete) and pytest_status not in (
+            pytest.ExitCode.OK,
+            pytest.ExitCode.TESTS_FAILED,
+        ):
+            incomplete.append(f"pytest ended with exit status {int(pytest_status)}")
         target = target_from_env()
         facts = RunFacts(
             base_url=target.base_url,
@@ -453,24 +528,24 @@ class RunController:
             command=shlex.join(["python", "-m", "pytest", *self.config.invocation_params.args]),
             outcomes=list(self.outcomes.values()),
             jobs_left_running=self._settle(target, record),
+            incomplete=incomplete,
+            interrupted=interrupted,
         )
         summary = build_summary(facts, record, load_spec(), self._baseline())
         summary["secondsToFirstFailure"] = self.first_failure_s
         summary["notes"] = _rail_notes(target)
         summary["weather"] = weather_summary(record["weather"])
-        if self.budget_spent is not None and summary["verdict"] != "fail":
-            summary["verdict"] = "incomplete"
-            summary["reasons"] = [*summary["reasons"], self.budget_spent]
         directory = reports_dir(self.config)
-        write_reports(directory, summary)
+        # GitHub Actions shows this file on the job's page; other CIs publish summary.md.
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        write_reports(directory, summary, Path(step_summary) if step_summary else None)
         self._say(summary, directory)
-        if summary["verdict"] == "fail":
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        elif summary["verdict"] == "incomplete":
-            session.exitstatus = EXIT_INCOMPLETE
-        elif session.exitstatus == pytest.ExitCode.TESTS_FAILED:
-            # Every failure is a known issue of the baseline: the release gate passes.
-            session.exitstatus = pytest.ExitCode.OK
+        session.exitstatus = summary["exitStatus"]
+
+    def _line(self, text: str) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(text)
 
     def _settle(self, target: TargetConfig, record: dict[str, Any]) -> list[str]:
         """Settle the run's jobs; the weather settle meets joins the run's."""
@@ -496,7 +571,7 @@ class RunController:
         reporter.write_line(
             f"verdict: {summary['verdict'].upper()}"
             + (f" ({'; '.join(summary['reasons'])})" if summary["reasons"] else ""),
-            red=summary["verdict"] == "fail",
+            red=summary["verdict"] != "pass",
             green=summary["verdict"] == "pass",
         )
         for finding in new:
@@ -512,8 +587,14 @@ class RunController:
             reporter.write_line(
                 f"  fixed [{entry['rule']}] {entry['operation']} ({entry['ticket']})"
             )
+        for entry in summary["notExercised"]:
+            reporter.write_line(
+                f"  not exercised [{entry['rule']}] {entry['operation']} ({entry['ticket']}): "
+                "no finding, but nothing tested it either"
+            )
         for job in summary["jobsLeftRunning"]:
-            reporter.write_line(f"  job left running (cancel it by hand): {job}", red=True)
+            why = " (a known issue's job)" if job in summary["knownJobsLeftRunning"] else ""
+            reporter.write_line(f"  job left running (cancel it by hand){why}: {job}", red=True)
         for note in summary["notes"]:
             reporter.write_line(f"note: {note}")
         if summary["weather"]["responses"]:
@@ -536,6 +617,10 @@ def _rail_notes(target: TargetConfig) -> list[str]:
     ]
 
 
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -556,6 +641,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if context is not None:
         for kind, counts in context.rails.weather.to_dict().items():
             context.recorder.weather[kind].update(counts)
+        context.recorder.incomplete += incomplete_reasons()
         context.recorder.dump(parts / f"{name}.json")
     controller = config.stash.get(_controller, None)
     if controller is not None:
@@ -565,6 +651,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     # Here rather than at session end: this runs however the session ended, and after every
     # report writer (JUnit's included) has written its file.
-    if config.stash.get(_controller, None) is not None:
+    controller = config.stash.get(_controller, None)
+    if controller is not None:
+        controller.interruption.uninstall()
         Redactor.for_target(target_from_env()).files(reports_dir(config))
     _stop_embedded(config)

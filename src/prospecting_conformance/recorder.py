@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prospecting_conformance.findings import Finding
+from prospecting_conformance.findings import Exchange, Finding
+from prospecting_conformance.replay import Seen, chain
+
+# Exchanges kept for the current test: a generated test sends hundreds, a chain needs a few.
+HISTORY = 400
 
 __all__ = ["RecordedFinding", "Recorder", "merge"]
 
@@ -28,9 +32,16 @@ class RecordedFinding:
     finding: Finding
     count: int = 0
     tests: set[str] = field(default_factory=set)
+    # The exchanges that led to the first occurrence (replay.chain), for the draft's script.
+    steps: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.finding.to_dict(), "count": self.count, "tests": sorted(self.tests)}
+        return {
+            **self.finding.to_dict(),
+            "count": self.count,
+            "tests": sorted(self.tests),
+            "steps": self.steps,
+        }
 
 
 class Recorder:
@@ -45,7 +56,27 @@ class Recorder:
         self.jobs: dict[str, dict[str, Any]] = {}
         # The target's weather as the rails counted it ("operation status" -> responses).
         self.weather: dict[str, Counter[str]] = {"retried": Counter(), "persisted": Counter()}
-        self.current_test = ""
+        self._current_test = ""
+        # The current test's exchanges, from which a finding's steps are cut.
+        self._history: deque[Seen] = deque(maxlen=HISTORY)
+        # Why this process could not do all it had to (see verdict.mark_incomplete).
+        self.incomplete: list[str] = []
+
+    @property
+    def current_test(self) -> str:
+        return self._current_test
+
+    @current_test.setter
+    def current_test(self, nodeid: str) -> None:
+        with self._lock:
+            if nodeid != self._current_test:
+                self._history.clear()
+            self._current_test = nodeid
+
+    def remember(self, operation_id: str, exchange: Exchange, at: float) -> None:
+        """Keep one exchange of the current test (a later finding may need its history)."""
+        with self._lock:
+            self._history.append(Seen(at, operation_id, exchange))
 
     def observe(self, operation_id: str, status: int, *, generated: bool = False) -> None:
         with self._lock:
@@ -56,7 +87,11 @@ class Recorder:
     def record(self, findings: Iterable[Finding]) -> None:
         with self._lock:
             for finding in findings:
-                entry = self.findings.setdefault(finding.key, RecordedFinding(finding))
+                entry = self.findings.get(finding.key)
+                if entry is None:
+                    entry = self.findings[finding.key] = RecordedFinding(finding)
+                    if finding.exchange is not None:
+                        entry.steps = chain(list(self._history), finding.exchange)
                 entry.count += 1
                 if self.current_test:
                     entry.tests.add(self.current_test)
@@ -71,9 +106,15 @@ class Recorder:
             self.links_covered.add(link)
 
     def track_job(self, job_id: str, account_group_id: str, status: str | None) -> None:
-        """Remember a job the run started (or saw), with its latest status."""
+        """Remember a job the run started (or saw), with its latest status.
+
+        The test that first saw it is kept: a job left running by a test whose findings are
+        all known issues is part of those issues (verdict.judge).
+        """
         with self._lock:
-            job = self.jobs.setdefault(job_id, {"accountGroupId": account_group_id})
+            job = self.jobs.setdefault(
+                job_id, {"accountGroupId": account_group_id, "test": self.current_test}
+            )
             if status is not None:
                 job["status"] = status
 
@@ -86,6 +127,7 @@ class Recorder:
                 "linksCovered": sorted(self.links_covered),
                 "jobs": dict(self.jobs),
                 "weather": {kind: dict(counts) for kind, counts in self.weather.items()},
+                "incomplete": list(self.incomplete),
             }
 
     def dump(self, path: Path) -> None:
@@ -101,6 +143,7 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     links: set[str] = set()
     jobs: dict[str, dict[str, Any]] = {}
     weather: dict[str, Counter[str]] = {"retried": Counter(), "persisted": Counter()}
+    incomplete: list[str] = []
     for part in parts:
         for entry in part["findings"]:
             key = (entry["rule"], entry["operation"], entry["status"])
@@ -117,7 +160,9 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
                 target.setdefault(op, Counter()).update({int(s): n for s, n in counts.items()})
         links |= set(part["linksCovered"])
         for job_id, job in part["jobs"].items():
-            jobs.setdefault(job_id, {}).update(job)
+            # The first process to see a job keeps it (and its test); later ones update it.
+            jobs.setdefault(job_id, dict(job)).update({k: v for k, v in job.items() if k != "test"})
+        incomplete += [r for r in part.get("incomplete", []) if r not in incomplete]
         for kind, counts in part.get("weather", {}).items():
             weather[kind].update(counts)
     return {
@@ -127,4 +172,5 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "linksCovered": sorted(links),
         "jobs": jobs,
         "weather": {kind: dict(counts) for kind, counts in weather.items()},
+        "incomplete": incomplete,
     }

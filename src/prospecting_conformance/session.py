@@ -9,6 +9,7 @@ the run started so none is left running at the end.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ from prospecting_conformance.profiles import PROFILE_SETTINGS, ProfileSettings
 from prospecting_conformance.rails import FileLedgerStore, MemoryLedgerStore, Rails
 from prospecting_conformance.recorder import Recorder
 from prospecting_conformance.redaction import Redactor
+
+# Re-exported: the seed and shrinking are settings (settings.py), read here by older callers.
+from prospecting_conformance.settings import NO_SHRINK_VAR, SEED_VAR, run_seed, shrink
 from prospecting_conformance.spec import Spec
 from prospecting_conformance.target import TargetConfig
 from prospecting_conformance.validation import check_response
@@ -38,8 +42,6 @@ __all__ = [
     "shrink",
 ]
 
-SEED_VAR = "PROSPECTING_SEED"
-NO_SHRINK_VAR = "PROSPECTING_NO_SHRINK"
 # The file in which the run's processes share the rails' ledger (budget, rate, pause).
 LEDGER_VAR = "PROSPECTING_RAILS_LEDGER"
 
@@ -70,6 +72,7 @@ class RunContext:
             # An undeclared method on a declared path: no operation to hold it to, but the
             # answer is still the API's and still wears the envelope.
             findings = check_envelope(observed, self.spec, self.trace_ids)
+        self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)
         self.recorder.record(findings)
         self._track_job(observed)
@@ -95,16 +98,6 @@ class RunContext:
         marker = "/v1/accounts/"
         tail = urlsplit(url).path.split(marker, 1)[1] if marker in url else ""
         return unquote(tail.split("/", 1)[0]) or self.target.account_group_id
-
-
-def run_seed() -> int:
-    """The run's seed: the controller picks it and exports it, so workers generate alike."""
-    return int(os.environ[SEED_VAR])
-
-
-def shrink() -> bool:
-    """Whether generated failures are minimised (off for mutation runs, which only count)."""
-    return os.environ.get(NO_SHRINK_VAR) != "1"
 
 
 _rails: Rails | None = None

@@ -21,6 +21,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from prospecting_conformance.settings import SPEC_VAR
+
 __all__ = [
     "DEFAULT_SPEC_PATH",
     "HeaderSpec",
@@ -206,7 +208,7 @@ class Spec:
 
 def load_spec(path: str | os.PathLike[str] | None = None) -> Spec:
     """Load the spec from `path`, `$PROSPECTING_SPEC`, or the project's `openapi/` file."""
-    chosen = Path(path or os.environ.get("PROSPECTING_SPEC") or DEFAULT_SPEC_PATH)
+    chosen = Path(path or os.environ.get(SPEC_VAR) or DEFAULT_SPEC_PATH)
     return _load_cached(chosen.resolve())
 
 

@@ -7,6 +7,7 @@ server's `--print-env`.
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 from collections.abc import Mapping
@@ -213,8 +214,9 @@ def _parse(name: str, var: str, raw: str) -> object:
             return raw
         if name in ("job_timeout", "max_rate"):
             number = float(raw)
-            if number <= 0:
-                raise ValueError("expected a positive number")
+            # `nan` passes a `<= 0` test and then makes a deadline or a pace meaningless.
+            if not math.isfinite(number) or number <= 0:
+                raise ValueError("expected a finite number above 0")
             return number
         if name == "max_requests":
             count = int(raw)

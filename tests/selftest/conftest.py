@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -57,9 +58,14 @@ def clean_env() -> dict[str, str]:
     """The environment without any PROSPECTING_* variable, so the run uses the embedded server.
 
     A `pytest tests` run starts its own embedded server and exports it as PROSPECTING_*; the
-    subprocess must not inherit that target (nor its reports directory).
+    subprocess must not inherit that target (nor its reports directory). Nor may it write
+    into the CI job page of the selftest run itself ($GITHUB_STEP_SUMMARY).
     """
-    return {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PROSPECTING_") and k != "GITHUB_STEP_SUMMARY"
+    }
 
 
 def suite_command(
@@ -100,6 +106,75 @@ def finish_suite(process: subprocess.Popen[str], reports_dir: Path) -> SuiteRun:
     return SuiteRun(args, process.returncode, stdout, stderr, reports_dir)
 
 
+def start_args(
+    args: Sequence[str], reports_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """Start the conformance suite with `args`, as CI would: a fresh process, a clean
+    environment; `env` adds PROSPECTING_* variables as a user would set them in the shell."""
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+    command += ["--reports-dir", str(reports_dir)]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**clean_env(), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def run_suite(
+    args: Sequence[str], reports_dir: Path, env: dict[str, str] | None = None
+) -> SuiteRun:
+    """Run the conformance suite with `args` to its end (see `start_args`)."""
+    return finish_suite(start_args(args, reports_dir, env), reports_dir)
+
+
+def cli_baseline(run: SuiteRun, ticket: str) -> dict[str, Any]:
+    """The baseline the CLI writes from a run's summary, as a release manager makes one."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "prospecting_conformance.reporting.baseline",
+            str(run.reports_dir / "summary.json"),
+            "--ticket",
+            ticket,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    baseline: dict[str, Any] = json.loads(result.stdout)
+    return baseline
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for a command that wants a fixed one)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def paste(script: str, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """Run commands as a user pastes them into bash: no PROSPECTING_* set, and `python` the
+    interpreter the project is installed in (as after the README's install step)."""
+    clean = clean_env()
+    path = f"{Path(sys.executable).parent}:{clean.get('PATH', '')}"
+    return subprocess.run(
+        ["bash", "-c", script],
+        cwd=cwd,
+        env={**clean, "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 class SuiteRunner:
     """Starts conformance runs in the background and waits for them (a fixture's value)."""
 
@@ -107,6 +182,11 @@ class SuiteRunner:
     start = staticmethod(start_suite)
     finish = staticmethod(finish_suite)
     clean_env = staticmethod(clean_env)
+    run = staticmethod(run_suite)
+    start_args = staticmethod(start_args)
+    baseline = staticmethod(cli_baseline)
+    free_port = staticmethod(free_port)
+    paste = staticmethod(paste)
 
 
 @pytest.fixture(scope="session")

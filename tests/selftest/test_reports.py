@@ -15,7 +15,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,7 +58,7 @@ DRAFT_HEADING = re.compile(
     r"^# \[(?P<rule>\w+)\] (?P<operation>\S+) -> (?P<status>\d+|no response):"
 )
 DRAFT_NAME = re.compile(r"^(?P<number>\d{3})-(?P<rule>[A-Z]\d+)-(?P<operation>[A-Za-z0-9_-]+)\.md$")
-CURL_BLOCK = re.compile(r"## Reproduce\n\n```sh\n(?P<command>.*?)\n```", re.DOTALL)
+CURL_BLOCK = re.compile(r"## Reproduce\n\n[^\n]*\n\n```sh\n(?P<command>.*?)\n```", re.DOTALL)
 FINDING_DIV = re.compile(
     r'<div class="finding" data-rule="(?P<rule>[^"]*)" data-operation="(?P<operation>[^"]*)">'
     r"(?P<body>.*?)</div>",
@@ -274,8 +273,7 @@ def test_draft_curl_command_reproduces_the_failure(
 ) -> None:
     # Given a fresh reference server (with or without the fault) and the draft's command
     command, requested = lookup_draft
-    run_base_url = faulted_run.summary["target"]["baseUrl"]
-    assert run_base_url in command
+    assert faulted_run.summary["target"]["baseUrl"] not in command  # the run's port is gone
     with ReferenceServer(faults=faults) as server:
         keys = server.target_config().secrets() if with_keys else {}
         assert all(re.fullmatch(r"PROSPECTING_(FOREIGN_)?KEY_\w+", name) for name in keys)
@@ -284,8 +282,8 @@ def test_draft_curl_command_reproduces_the_failure(
 
         # When QA pastes it, pointed at the new server, with the keys in the environment
         result = subprocess.run(
-            ["bash", "-c", command.replace(run_base_url, server.base_url)],
-            env={**env, **keys},
+            ["bash", "-c", command],
+            env={**env, **keys, "PROSPECTING_BASE_URL": server.base_url},
             capture_output=True,
             text=True,
             timeout=30,
@@ -326,26 +324,9 @@ def test_html_report_shows_every_finding(faulted_run: SuiteRun) -> None:
 
 
 @pytest.fixture(scope="module")
-def cli_baseline(faulted_run: SuiteRun) -> dict[str, Any]:
+def cli_baseline(faulted_run: SuiteRun, suite_runner: SuiteRunner) -> dict[str, Any]:
     """The baseline the CLI writes from the faulted run's summary."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "prospecting_conformance.reporting.baseline",
-            str(faulted_run.reports_dir / "summary.json"),
-            "--ticket",
-            TICKET,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    baseline: dict[str, Any] = json.loads(result.stdout)
-    return baseline
+    return suite_runner.baseline(faulted_run, TICKET)
 
 
 @pytest.fixture(scope="module")

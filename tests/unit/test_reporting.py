@@ -15,7 +15,11 @@ import pytest
 
 from prospecting_conformance.findings import Exchange, Finding
 from prospecting_conformance.recorder import Recorder, merge
-from prospecting_conformance.reporting.baseline import Baseline, BaselineError
+from prospecting_conformance.reporting.baseline import (
+    Baseline,
+    BaselineError,
+    baseline_from_findings,
+)
 from prospecting_conformance.reporting.curl import curl_command
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
 from prospecting_conformance.spec import Spec
@@ -69,9 +73,23 @@ def test_curl_command_is_valid_shell_that_expands_the_key(tmp_path: Path) -> Non
     ("content", "message"),
     [
         pytest.param(None, "no such file", id="missing-file"),
-        pytest.param("not json", "expected", id="not-json"),
-        pytest.param('{"entries": [{"rule": "L5"}]}', "KeyError", id="entry-without-operation"),
-        pytest.param('{"items": []}', "KeyError", id="no-entries-key"),
+        pytest.param("not json", "not a JSON file", id="not-json"),
+        pytest.param(
+            '{"entries": [{"rule": "L5"}]}',
+            "'operation' is a required",
+            id="entry-without-operation",
+        ),
+        pytest.param('{"items": []}', "'entries' is a required", id="no-entries-key"),
+        pytest.param(
+            '{"entries": [{"rule": "Z9", "operation": "x", "ticket": "T"}]}',
+            "entries/0/rule: 'Z9' is not one of",
+            id="unknown-rule",
+        ),
+        pytest.param(
+            '{"entries": [{"rule": "L5", "operation": "x", "ticket": "T", "status": "409"}]}',
+            "entries/0/status",
+            id="status-not-a-number",
+        ),
     ],
 )
 def test_an_unreadable_baseline_is_refused_with_its_path(
@@ -144,6 +162,22 @@ FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
             ["1 job(s) left running"],
             id="job-left-running-fails",
         ),
+        pytest.param(
+            [FAILED_ON_L5],
+            [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
+            ("job-1 (ag-1: running)",),
+            "pass",
+            [],
+            id="job-left-by-a-known-findings-test-is-that-finding",
+        ),
+        pytest.param(
+            [FAILED_ON_L5, ItemOutcome("t::other", "passed")],
+            [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
+            ("job-2 (ag-1: running)",),
+            "fail",
+            ["1 job(s) left running"],
+            id="job-left-by-another-test-still-fails",
+        ),
     ],
 )
 def test_the_verdict(
@@ -158,26 +192,144 @@ def test_the_verdict(
     path = tmp_path / "baseline.json"
     path.write_text(json.dumps({"entries": baseline_entries}))
     findings = [_finding(*L5)] if any(o.finding_keys for o in outcomes) else []
+    record = _record(*findings)
+    # job-1 was started by the test that failed on L5, job-2 by another.
+    record["jobs"] = {
+        "job-1": {"accountGroupId": "ag-1", "status": "running", "test": "t::cancel"},
+        "job-2": {"accountGroupId": "ag-1", "status": "running", "test": "t::other"},
+    }
 
     summary = build_summary(
-        _facts(*outcomes, left_running=left_running),
-        _record(*findings),
-        spec,
-        Baseline.load(path),
+        _facts(*outcomes, left_running=left_running), record, spec, Baseline.load(path)
     )
 
     assert (summary["verdict"], summary["reasons"]) == (verdict, reasons)
 
 
-def test_a_baseline_entry_no_finding_matches_is_fixed(spec: Spec, tmp_path: Path) -> None:
+L3 = ("L3", "getProspectingJob", 200)
+
+
+@pytest.mark.parametrize(
+    ("entries", "left", "verdict"),
+    [
+        pytest.param([L3], "job-3 (ag-1: running)", "pass", id="cancel-ignored-and-L3-known"),
+        pytest.param([], "job-3 (ag-1: running)", "fail", id="cancel-ignored-and-L3-new"),
+        pytest.param([L3], "job-3 (ag-1: unknown)", "fail", id="unreachable-job-is-no-L3"),
+    ],
+)
+def test_a_job_that_ignored_settles_cancel_is_the_known_cancel_finding(
+    spec: Spec, tmp_path: Path, entries: list[tuple[str, str, int]], left: str, verdict: str
+) -> None:
+    # Given a passing test that cancelled a job and moved on, and an L3 finding elsewhere
     path = tmp_path / "baseline.json"
-    entry = {"rule": "P1", "operation": "getProspectByProviderId", "ticket": "T-2"}
+    path.write_text(
+        json.dumps({"entries": [{"rule": r, "operation": o, "ticket": "T"} for r, o, _ in entries]})
+    )
+    record = _record(_finding(*L3))
+    record["jobs"] = {"job-3": {"accountGroupId": "ag-1", "status": "running", "test": "t::ok"}}
+    outcomes = [ItemOutcome("t::ok", "passed"), ItemOutcome("t::cancel", "failed", (L3,))]
+
+    # When settle's cancel left the job running (or could not reach it)
+    summary = build_summary(
+        _facts(*outcomes, left_running=(left,)), record, spec, Baseline.load(path)
+    )
+
+    # Then it is the known cancel finding only when the target answered and L3 is known
+    assert summary["verdict"] == verdict, summary["reasons"]
+
+
+WRITTEN_ENTRY = {
+    "rule": "L3",
+    "operation": "cancelProspectingJob",
+    "status": 200,
+    "ticket": "T-3",
+    "tests": ["t::cancel"],
+}
+HAND_ENTRY = {"rule": "P1", "operation": "getProspectByProviderId", "ticket": "T-2"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "outcomes", "statuses", "fixed"),
+    [
+        pytest.param(
+            WRITTEN_ENTRY, [ItemOutcome("t::cancel", "passed")], {}, True, id="test-passed"
+        ),
+        pytest.param(
+            WRITTEN_ENTRY, [ItemOutcome("t::cancel", "skipped")], {}, False, id="test-skipped"
+        ),
+        pytest.param(WRITTEN_ENTRY, [], {}, False, id="test-not-run"),
+        pytest.param(
+            HAND_ENTRY, [], {"getProspectByProviderId": {"200": 1}}, True, id="hand-written-called"
+        ),
+        pytest.param(HAND_ENTRY, [], {}, False, id="hand-written-never-called"),
+    ],
+)
+def test_a_baseline_entry_is_fixed_only_when_the_run_exercised_it(
+    spec: Spec,
+    tmp_path: Path,
+    entry: dict[str, Any],
+    outcomes: list[ItemOutcome],
+    statuses: dict[str, dict[str, int]],
+    fixed: bool,
+) -> None:
+    # Given a baseline entry that no finding of the run matches
+    path = tmp_path / "baseline.json"
     path.write_text(json.dumps({"entries": [entry]}))
+    record = _record()
+    record["statuses"] = statuses
 
-    summary = build_summary(_facts(), _record(), spec, Baseline.load(path))
+    # When the run is summarised
+    summary = build_summary(_facts(*outcomes), record, spec, Baseline.load(path))
 
-    assert summary["fixed"] == [entry]
+    # Then it is fixed only if what found it ran again and passed; otherwise not exercised
+    assert (summary["fixed"], summary["notExercised"]) == (
+        ([entry], []) if fixed else ([], [entry])
+    )
     assert summary["verdict"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "incomplete", "interrupted", "verdict", "exit_status"),
+    [
+        pytest.param([], ["budget spent"], False, "incomplete", 75, id="incomplete"),
+        pytest.param([FAILED_ON_L5], ["budget spent"], False, "fail", 1, id="fail-outranks"),
+        pytest.param([], [], True, "interrupted", 130, id="interrupted-never-passes"),
+        pytest.param([FAILED_ON_L5], [], True, "interrupted", 130, id="interrupted-outranks"),
+    ],
+)
+def test_incomplete_and_interrupted_runs_never_pass(
+    spec: Spec,
+    outcomes: list[ItemOutcome],
+    incomplete: list[str],
+    interrupted: bool,
+    verdict: str,
+    exit_status: int,
+) -> None:
+    facts = _facts(*outcomes)
+    facts.incomplete = incomplete
+    facts.interrupted = interrupted
+    findings = [_finding(*L5)] if outcomes else []
+
+    summary = build_summary(facts, _record(*findings), spec)
+
+    assert (summary["verdict"], summary["exitStatus"]) == (verdict, exit_status)
+    assert all(f"incomplete: {r}" in summary["reasons"] for r in incomplete)
+
+
+def test_the_baseline_writer_keeps_the_tests_that_found_each_entry(spec: Spec) -> None:
+    finding = {**_finding(*L5).to_dict(), "tests": ["t::b", "t::a"]}
+
+    written = baseline_from_findings([finding], "T-9")
+
+    assert written["entries"] == [
+        {
+            "rule": "L5",
+            "operation": "cancelProspectingJob",
+            "status": 200,
+            "ticket": "T-9",
+            "tests": ["t::a", "t::b"],
+        }
+    ]
 
 
 def test_merging_workers_adds_counts_and_keeps_each_finding_once() -> None:

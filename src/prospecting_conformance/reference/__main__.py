@@ -1,15 +1,19 @@
 """`python -m prospecting_conformance.reference`: serve the reference server standalone.
 
 QA runs it to look at the API by hand or to point the suite at it as a live target:
-`python -m prospecting_conformance.reference --print-env > env.sh &` then `. ./env.sh`.
+`python -m prospecting_conformance.reference --env-file env.sh &`, then, once the file is
+there, `. ./env.sh`. The server writes the file itself, whole, before it serves: a shell
+redirect (`--print-env > env.sh &`) can be sourced before the server has written it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -40,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="switch on a fault from the catalogue (repeatable; see --list-faults)",
     )
+    parser.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help="write the `export` lines to PATH (whole, before serving), then keep serving",
+    )
     parser.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     parser.add_argument(
         "--print-env",
@@ -66,6 +75,13 @@ def _banner(base_url: str, faults: Sequence[str]) -> list[str]:
     return lines
 
 
+def _write_whole(path: Path, lines: list[str]) -> None:
+    """Write then rename: whoever waits for the file never reads half of it."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.list_faults:
@@ -82,6 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
     base_url = base_url_of(sock)
+    # Listening before the URL is printed: a client that reads it at once queues until
+    # uvicorn accepts, instead of being refused.
+    sock.listen(128)
+    if args.env_file:
+        _write_whole(Path(args.env_file), demo_target_config(base_url).env_lines())
     if args.print_env:
         lines = demo_target_config(base_url).env_lines()
     else:

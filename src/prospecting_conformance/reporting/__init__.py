@@ -3,7 +3,8 @@
 summary.py      the run's verdict and facts, as JSON (validated by reports/summary.schema.json)
 baseline.py     accepted known issues: new findings fail, known ones do not, gone ones are fixed
 curl.py         a finding's request as a curl command, keys as $VARIABLES
-drafts.py       one Markdown regression draft per distinct failure
+drafts.py       one Markdown regression draft per root cause, with a replay script
+markdown.py     the run in a few Markdown lines for a CI job page (summary.md)
 html.py         the self-contained HTML report
 write.py        writes them all from one run
 """

@@ -1,19 +1,61 @@
 """Baselines for release gates: accepted known issues, so that only new regressions block.
 
 A baseline is a JSON file: `{"entries": [{"rule": "L5", "operation": "cancelProspectingJob",
-"ticket": "PROSP-123"}]}` (an entry may also pin a `status`). A finding that an entry matches
-is known: reported, not failing. An entry that no finding matches is fixed.
+"ticket": "PROSP-123"}]}` (an entry may also pin a `status`, and the baseline writer adds the
+`tests` that found it); `SCHEMA` below is its JSON Schema. A finding that an entry
+matches is known: reported, not failing.
+
+An entry that no finding matches is fixed only when the run exercised it: every test that
+found it ran again and passed, or, for a hand-written entry without tests, its operation was
+called at all. Otherwise (writes off, a test deselected or skipped) it is listed as not
+exercised: a release manager closes tickets on "fixed", so silence is not enough.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Baseline", "BaselineEntry", "BaselineError", "baseline_from_findings", "main"]
+from jsonschema import Draft202012Validator
+
+from prospecting_conformance.rules import RULES
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "A baseline of accepted known issues (--baseline FILE)",
+    "type": "object",
+    "required": ["entries"],
+    "additionalProperties": False,
+    "properties": {
+        "entries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["rule", "operation", "ticket"],
+                "additionalProperties": False,
+                "properties": {
+                    "rule": {"enum": sorted(RULES)},
+                    "operation": {"type": "string", "minLength": 1},
+                    "status": {"type": ["integer", "null"], "minimum": 100, "maximum": 599},
+                    "ticket": {"type": "string"},
+                    "tests": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                },
+            },
+        }
+    },
+}
+
+__all__ = [
+    "SCHEMA",
+    "Baseline",
+    "BaselineEntry",
+    "BaselineError",
+    "baseline_from_findings",
+    "main",
+]
 
 
 class BaselineError(ValueError):
@@ -26,6 +68,8 @@ class BaselineEntry:
     operation: str
     ticket: str
     status: int | None = None
+    # The tests that found it when the baseline was written: what must pass for "fixed".
+    tests: tuple[str, ...] = ()
 
     def matches(self, finding: Mapping[str, Any]) -> bool:
         return (
@@ -39,7 +83,15 @@ class BaselineEntry:
         if self.status is not None:
             data["status"] = self.status
         data["ticket"] = self.ticket
+        if self.tests:
+            data["tests"] = list(self.tests)
         return data
+
+    def exercised(self, passed: Collection[str], observed_operations: Collection[str]) -> bool:
+        """Whether this run put the entry to the test: its tests passed, or its operation ran."""
+        if self.tests:
+            return all(test in passed for test in self.tests)
+        return self.operation in observed_operations
 
 
 @dataclass(frozen=True)
@@ -50,31 +102,43 @@ class Baseline:
     def load(cls, path: Path) -> Baseline:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            entries = tuple(
+        except FileNotFoundError:
+            raise BaselineError(f"baseline {path}: no such file") from None
+        except (OSError, ValueError) as exc:
+            raise BaselineError(f"baseline {path}: not a JSON file ({exc})") from None
+        problems = sorted(
+            f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+            for e in _validator().iter_errors(raw)
+        )
+        if problems:
+            raise BaselineError(
+                f'baseline {path}: expected {{"entries": [{{"rule", "operation", "ticket"}}]}} '
+                f"(the schema is in reporting/baseline.py): {problems[0]}"
+            )
+        return cls(
+            tuple(
                 BaselineEntry(
-                    rule=str(item["rule"]),
-                    operation=str(item["operation"]),
-                    ticket=str(item.get("ticket") or ""),
-                    status=int(item["status"]) if item.get("status") is not None else None,
+                    rule=item["rule"],
+                    operation=item["operation"],
+                    ticket=item["ticket"],
+                    status=item.get("status"),
+                    tests=tuple(item.get("tests", ())),
                 )
                 for item in raw["entries"]
             )
-        except FileNotFoundError:
-            raise BaselineError(f"baseline {path}: no such file") from None
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BaselineError(
-                f'baseline {path}: expected {{"entries": [{{"rule", "operation", '
-                f'"ticket"}}]}} ({type(exc).__name__}: {exc})'
-            ) from None
-        return cls(entries)
+        )
 
     def entry_for(self, finding: Mapping[str, Any]) -> BaselineEntry | None:
         return next((e for e in self.entries if e.matches(finding)), None)
 
-    def fixed(self, findings: Iterable[Mapping[str, Any]]) -> list[BaselineEntry]:
-        """Entries that no finding of the run matches any more."""
+    def unmatched(self, findings: Iterable[Mapping[str, Any]]) -> list[BaselineEntry]:
+        """Entries that no finding of the run matches: fixed, or not exercised at all."""
         found = list(findings)
         return [e for e in self.entries if not any(e.matches(f) for f in found)]
+
+
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(SCHEMA)
 
 
 def baseline_from_findings(findings: Iterable[Mapping[str, Any]], ticket: str) -> dict[str, Any]:
@@ -82,7 +146,8 @@ def baseline_from_findings(findings: Iterable[Mapping[str, Any]], ticket: str) -
     seen: dict[tuple[str, str, int | None], BaselineEntry] = {}
     for finding in findings:
         key = (finding["rule"], finding["operation"], finding["status"])
-        seen.setdefault(key, BaselineEntry(key[0], key[1], ticket, key[2]))
+        tests = tuple(sorted(finding.get("tests") or ()))
+        seen.setdefault(key, BaselineEntry(key[0], key[1], ticket, key[2], tests))
     return {
         "entries": [
             e.to_dict()

@@ -15,6 +15,7 @@ from prospecting_conformance.fuzz import spec_links
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.rules import FAMILIES
 from prospecting_conformance.spec import Spec
+from prospecting_conformance.verdict import LeftJob, Outcome, judge
 
 __all__ = ["ItemOutcome", "RunFacts", "build_summary"]
 
@@ -41,6 +42,10 @@ class RunFacts:
     command: str
     outcomes: list[ItemOutcome] = field(default_factory=list)
     jobs_left_running: list[str] = field(default_factory=list)
+    # Why the run could not do all it had to (verdict.mark_incomplete), and whether Ctrl-C
+    # stopped it.
+    incomplete: list[str] = field(default_factory=list)
+    interrupted: bool = False
 
 
 def build_summary(
@@ -60,20 +65,17 @@ def build_summary(
                 "ticket": known.ticket if known else None,
             }
         )
-    new_keys = {(f["rule"], f["operation"], f["status"]) for f in findings if f["new"]}
+    judgement = judge(
+        findings,
+        [Outcome(o.nodeid, o.outcome, o.finding_keys) for o in facts.outcomes],
+        _left_jobs(facts.jobs_left_running, record["jobs"]),
+        incomplete=facts.incomplete,
+        interrupted=facts.interrupted,
+    )
     failed = [o for o in facts.outcomes if o.outcome == "failed"]
-    # A failed test is explained when every finding it raised is a known one.
-    blocking = [
-        o for o in failed if not o.finding_keys or any(k in new_keys for k in o.finding_keys)
-    ]
-    reasons = []
-    if new_keys:
-        reasons.append(f"{len(new_keys)} new finding(s)")
-    unexplained = [o.nodeid for o in blocking if not o.finding_keys]
-    if unexplained:
-        reasons.append(f"{len(unexplained)} test(s) failed without a rule finding")
-    if facts.jobs_left_running:
-        reasons.append(f"{len(facts.jobs_left_running)} job(s) left running")
+    passed = {o.nodeid for o in facts.outcomes if o.outcome == "passed"}
+    observed_operations = {op for op, counts in record["statuses"].items() if counts}
+    unmatched = baseline.unmatched(findings)
     declared_links = spec_links(spec)
     covered = set(record["linksCovered"]) & declared_links
     return {
@@ -88,14 +90,15 @@ def build_summary(
         "startedAt": facts.started_at,
         "finishedAt": facts.finished_at,
         "command": facts.command,
-        "verdict": "fail" if reasons else "pass",
-        "reasons": reasons,
+        "verdict": str(judgement.verdict),
+        "exitStatus": judgement.exit_status,
+        "reasons": list(judgement.reasons),
         "tests": dict(Counter(o.outcome for o in facts.outcomes)),
         "failedTests": [
             {
                 "nodeid": o.nodeid,
                 "findings": [list(k) for k in o.finding_keys],
-                "blocking": o in blocking,
+                "blocking": o.nodeid in judgement.blocking,
                 "message": o.message,
             }
             for o in failed
@@ -115,9 +118,28 @@ def build_summary(
         },
         "links": {"declared": sorted(declared_links), "covered": sorted(covered)},
         "findings": findings,
-        "fixed": [e.to_dict() for e in baseline.fixed(findings)],
+        "fixed": [e.to_dict() for e in unmatched if e.exercised(passed, observed_operations)],
+        "notExercised": [
+            e.to_dict() for e in unmatched if not e.exercised(passed, observed_operations)
+        ],
         "jobsLeftRunning": list(facts.jobs_left_running),
+        "knownJobsLeftRunning": list(judgement.known_jobs),
     }
+
+
+def _left_jobs(left: Sequence[str], jobs: Mapping[str, Mapping[str, Any]]) -> list[LeftJob]:
+    """Settle's "<id> (<group>: <status>)" lines, with the test that started each job.
+
+    A status other than "unknown" is the target's answer after settle cancelled the job.
+    """
+    return [
+        LeftJob(
+            line,
+            str(jobs.get(line.split(" ", 1)[0], {}).get("test", "")),
+            cancel_ignored=not line.endswith(": unknown)"),
+        )
+        for line in left
+    ]
 
 
 def _count(findings: Sequence[Mapping[str, Any]], field: str, keys: list[str]) -> dict[str, int]:
