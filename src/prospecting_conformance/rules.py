@@ -23,6 +23,9 @@ FAMILIES: dict[str, Family] = {
     "R": "rate",
     "P": "lookup",
     "T": "transport",
+    # U1 judges the API's surface against the spec (paths and methods it does not list): a
+    # spec rule, and no new family, so the reports' per-family counts keep their shape.
+    "U": "spec",
 }
 
 
@@ -68,6 +71,18 @@ _RULES = [
         "inferred",
     ),
     Rule("A5", "authentication before validation (no key + bad body: 401)", "inferred"),
+    Rule(
+        "A6",
+        "precedence on every operation: a request that breaks several conditions at once gets "
+        "the first in I10's order (401, then 403 for scope or group, then 400, then 404)",
+        "inferred",
+    ),
+    Rule(
+        "U1",
+        "unknown paths answer 404 (or 401 without a valid key) and unsupported methods 405 "
+        "with Allow and method_not_allowed, always in the envelope",
+        "inferred",
+    ),
     Rule(
         "L1",
         "start: 202, job envelope, status queued or running, Location resolves to the job",
