@@ -312,7 +312,9 @@ PROBES: dict[str, Probe] = {
     "job_loaded_before_scope_check": lambda api: (
         api.get("f" * 24, key=seed.KEY_PROSPECTING_WRITE).status_code == 404
     ),
-    "job_loaded_before_group_check": lambda api: api.get("f" * 24, group=FOREIGN).status_code == 404,
+    "job_loaded_before_group_check": lambda api: (
+        api.get("f" * 24, group=FOREIGN).status_code == 404
+    ),
     "prospect_looked_up_before_scope_check": lambda api: (
         api.lookup("ACwUNKNOWN", key=seed.KEY_PROSPECTING_READ).status_code == 404
     ),

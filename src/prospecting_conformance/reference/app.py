@@ -249,13 +249,14 @@ class _Api:
             if _parse_start(request, body)[0] is None:
                 failing.add("body")
             claimed = _claimed_saved_search(body)
-            if claimed is not None and self.store.find_saved_search(group, claimed) is None:
-                failing.add("exists")
-        elif operation in ("get", "cancel") and not self.store.has_job(group, params["jobId"]):
-            failing.add("exists")
-        elif operation == "lookup" and self.store.find_prospect(group, params["providerId"]) is None:
-            failing.add("exists")
-        return failing
+            found = claimed is None or self.store.find_saved_search(group, claimed) is not None
+        elif operation in ("get", "cancel"):
+            found = self.store.has_job(group, params["jobId"])
+        elif operation == "lookup":
+            found = self.store.find_prospect(group, params["providerId"]) is not None
+        else:
+            found = True
+        return failing if found else failing | {"exists"}
 
     # -- operations ----------------------------------------------------------------------------
 

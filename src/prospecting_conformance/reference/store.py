@@ -372,12 +372,12 @@ class Store:
         faults = self.faults
         if "job_forgotten_after_completion" in faults and self._ended_long_ago(job, now):
             return None
-        if "progress_lost_after_completion" in faults and view.status == "completed":
-            if self._ended_long_ago(job, now):
-                return replace(view, processed=0)
-        if "cancel_reverts_later" in faults and job.cancelled_at is not None:
-            if now - job.started - job.cancelled_at > LATER_POLL_SECONDS:
-                return replace(self._derive(job, now - job.started), status="running")
+        ended_long_ago = self._ended_long_ago(job, now)
+        completed_long_ago = ended_long_ago and view.status == "completed"
+        if "progress_lost_after_completion" in faults and completed_long_ago:
+            return replace(view, processed=0)
+        if "cancel_reverts_later" in faults and ended_long_ago and job.cancelled_at is not None:
+            return replace(self._derive(job, now - job.started), status="running")
         if "job_answer_cached_per_search" in faults and now - job.started < CACHE_SECONDS:
             previous = self._previous_completed(job, now)
             if previous is not None:
