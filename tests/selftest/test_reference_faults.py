@@ -210,7 +210,7 @@ def _cancel_reverts(api: Api) -> bool:
 
 
 def _trace_id_recycled(api: Api) -> bool:
-    seen = [api.list(key=NO_KEY).json()["traceId"] for _ in range(1025)]
+    seen = [api.list(key=NO_KEY).json()["traceId"] for _ in range(513)]
     return len(set(seen)) < len(seen)
 
 

@@ -116,7 +116,7 @@ class _Api:
             )
         )
         if "trace_id_recycled" in faults:
-            self.trace_id = _RecycledTraceIds(1024)
+            self.trace_id = _RecycledTraceIds(512)
         self.swaps = {name: PRECEDENCE_SWAPS[name] for name in faults if name in PRECEDENCE_SWAPS}
         # Per account group: the latest job started, and its saved search (blindspot faults).
         self.latest_job: dict[str, tuple[str, str]] = {}

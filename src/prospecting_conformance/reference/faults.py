@@ -318,7 +318,7 @@ _FAULTS = (
     Fault(
         "trace_id_recycled",
         "blindspot",
-        "traceIds come from a ring of 1024: the 1025th response repeats the first one's",
+        "traceIds come from a ring of 512: the 513th response repeats the first one's",
         ("E4",),
     ),
     Fault(
