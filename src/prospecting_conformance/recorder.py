@@ -43,6 +43,8 @@ class Recorder:
         self.generated_statuses: dict[str, Counter[int]] = {}
         self.links_covered: set[str] = set()
         self.jobs: dict[str, dict[str, Any]] = {}
+        # traceId -> [operation, status, test]: the controller compares the workers' (E4).
+        self.trace_ids: dict[str, list[Any]] = {}
         self.current_test = ""
 
     def observe(self, operation_id: str, status: int, *, generated: bool = False) -> None:
@@ -50,6 +52,12 @@ class Recorder:
             self.statuses.setdefault(operation_id, Counter())[status] += 1
             if generated:
                 self.generated_statuses.setdefault(operation_id, Counter())[status] += 1
+
+    def saw_trace_id(self, trace_id: str | None, operation_id: str, status: int) -> None:
+        """Remember where a traceId was seen, for the run-wide uniqueness check at merge."""
+        if trace_id:
+            with self._lock:
+                self.trace_ids.setdefault(trace_id, [operation_id, status, self.current_test])
 
     def record(self, findings: Iterable[Finding]) -> None:
         with self._lock:
@@ -83,6 +91,7 @@ class Recorder:
                 "generatedStatuses": {op: dict(c) for op, c in self.generated_statuses.items()},
                 "linksCovered": sorted(self.links_covered),
                 "jobs": dict(self.jobs),
+                "traceIds": dict(self.trace_ids),
             }
 
     def dump(self, path: Path) -> None:
@@ -91,20 +100,25 @@ class Recorder:
 
 
 def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Combine the dumps of several processes into one (same shape as `Recorder.to_dict`)."""
+    """Combine the dumps of several processes into one (same shape as `Recorder.to_dict`).
+
+    Each process judged E4 on its own traceIds; a traceId two processes both received is
+    judged here, so that uniqueness holds across the whole run (xdist workers included).
+    """
     findings: dict[tuple[str, str, Any], dict[str, Any]] = {}
     statuses: dict[str, Counter[int]] = {}
     generated: dict[str, Counter[int]] = {}
     links: set[str] = set()
     jobs: dict[str, dict[str, Any]] = {}
+    parts = list(parts)
+    for entry in [e for part in parts for e in part["findings"]] + _shared_trace_ids(parts):
+        key = (entry["rule"], entry["operation"], entry["status"])
+        if key in findings:
+            findings[key]["count"] += entry["count"]
+            findings[key]["tests"] = sorted(set(findings[key]["tests"]) | set(entry["tests"]))
+        else:
+            findings[key] = dict(entry)
     for part in parts:
-        for entry in part["findings"]:
-            key = (entry["rule"], entry["operation"], entry["status"])
-            if key in findings:
-                findings[key]["count"] += entry["count"]
-                findings[key]["tests"] = sorted(set(findings[key]["tests"]) | set(entry["tests"]))
-            else:
-                findings[key] = dict(entry)
         for target, source in (
             (statuses, part["statuses"]),
             (generated, part["generatedStatuses"]),
@@ -121,3 +135,30 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "linksCovered": sorted(links),
         "jobs": jobs,
     }
+
+
+def _shared_trace_ids(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """E4 findings (as dumped entries) for traceIds that more than one process received."""
+    first_seen: dict[str, tuple[int, list[Any]]] = {}
+    found: dict[tuple[str, str, int | None], dict[str, Any]] = {}
+    for index, part in enumerate(parts):
+        for trace_id, (operation, status, test) in part.get("traceIds", {}).items():
+            earlier = first_seen.setdefault(trace_id, (index, [operation, status, test]))
+            if earlier[0] == index:
+                continue
+            seen_op, seen_status, seen_test = earlier[1]
+            finding = Finding(
+                rule="E4",
+                operation=operation,
+                message=(
+                    f"Received traceId {trace_id!r} in another test process too, already "
+                    f"returned by {seen_op} -> {seen_status} (in {seen_test or 'no test'}); "
+                    "expected a traceId unique to each request across the run."
+                ),
+                status=status,
+                trace_id=trace_id,
+            )
+            entry = found.setdefault(finding.key, {**finding.to_dict(), "count": 0, "tests": []})
+            entry["count"] += 1
+            entry["tests"] = sorted({*entry["tests"], *(t for t in (test, seen_test) if t)})
+    return list(found.values())
