@@ -91,8 +91,8 @@ _RULES = [
     Rule(
         "L2",
         "polling: enum statuses, legal transitions only, terminal stays terminal, "
-        "processed never decreases, terminal within the deadline, completed has a result, "
-        "failed an error",
+        "processed never decreases, createdAt never changes, a job once seen never vanishes, "
+        "terminal within the deadline, completed has a result, failed an error",
         "inferred",
     ),
     Rule(
