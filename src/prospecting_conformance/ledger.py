@@ -45,6 +45,8 @@ class JobRecord:
     tracker: JobTracker
     created_at: str | None = None
     history: list[str] = field(default_factory=list)
+    # Whether anything but the 202 has shown the job: a 404 before that is L1's, after L2's.
+    resolved: bool = False
 
     @classmethod
     def new(cls, group: str, job_id: str, started_with: dict[str, str] | None = None) -> JobRecord:
@@ -117,6 +119,7 @@ class JobLedger:
             ]
         record = self._jobs.get((group, job["id"])) or JobRecord.new(group, job["id"])
         self._jobs[(group, job["id"])] = record
+        record.resolved = True
         return self._judge(observed, record, job)
 
     def _vanished(self, observed: Observed, group: str) -> list[Finding]:
@@ -124,7 +127,7 @@ class JobLedger:
         record = self._jobs.get((group, job_id)) if job_id is not None else None
         if record is None or not record.history:
             return []  # a job the run never saw: L6's 404, not a vanished one
-        if len(record.history) == 1 and record.history[0].startswith(START):
+        if not record.resolved:
             # Never reachable since its 202: the accepted job does not resolve (L1).
             rule, expected = "L1", "the job the 202 accepted to be there"
         else:
