@@ -18,7 +18,14 @@ from typing import Any
 
 from prospecting_conformance.findings import Finding
 
-__all__ = ["RecordedFinding", "Recorder", "merge"]
+__all__ = ["RUN_UNIQUE", "RecordedFinding", "Recorder", "merge"]
+
+# Values that must never repeat in a run, whichever process received them: kind (the dump's
+# key) -> (rule, what the value is, what the rule expects).
+RUN_UNIQUE: dict[str, tuple[str, str, str]] = {
+    "traceIds": ("E4", "traceId", "a traceId unique to each request"),
+    "startedJobIds": ("L9", "job id", "a new id for every job started"),
+}
 
 
 @dataclass
@@ -43,8 +50,9 @@ class Recorder:
         self.generated_statuses: dict[str, Counter[int]] = {}
         self.links_covered: set[str] = set()
         self.jobs: dict[str, dict[str, Any]] = {}
-        # traceId -> [operation, status, test]: the controller compares the workers' (E4).
-        self.trace_ids: dict[str, list[Any]] = {}
+        # What must be unique across the run, by kind: value -> [operation, status, test,
+        # traceId]. Each process judges its own; the controller compares the workers' (merge).
+        self.seen: dict[str, dict[str, list[Any]]] = {kind: {} for kind in RUN_UNIQUE}
         self.current_test = ""
 
     def observe(self, operation_id: str, status: int, *, generated: bool = False) -> None:
@@ -53,11 +61,13 @@ class Recorder:
             if generated:
                 self.generated_statuses.setdefault(operation_id, Counter())[status] += 1
 
-    def saw_trace_id(self, trace_id: str | None, operation_id: str, status: int) -> None:
-        """Remember where a traceId was seen, for the run-wide uniqueness check at merge."""
-        if trace_id:
-            with self._lock:
-                self.trace_ids.setdefault(trace_id, [operation_id, status, self.current_test])
+    def saw(
+        self, kind: str, value: str, operation_id: str, status: int, trace_id: str | None
+    ) -> None:
+        """Remember where a value that must be unique across the run (RUN_UNIQUE) was seen."""
+        with self._lock:
+            where = [operation_id, status, self.current_test, trace_id]
+            self.seen[kind].setdefault(value, where)
 
     def record(self, findings: Iterable[Finding]) -> None:
         with self._lock:
@@ -91,7 +101,7 @@ class Recorder:
                 "generatedStatuses": {op: dict(c) for op, c in self.generated_statuses.items()},
                 "linksCovered": sorted(self.links_covered),
                 "jobs": dict(self.jobs),
-                "traceIds": dict(self.trace_ids),
+                **{kind: dict(values) for kind, values in self.seen.items()},
             }
 
     def dump(self, path: Path) -> None:
@@ -111,7 +121,8 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     links: set[str] = set()
     jobs: dict[str, dict[str, Any]] = {}
     parts = list(parts)
-    for entry in [e for part in parts for e in part["findings"]] + _shared_trace_ids(parts):
+    shared = [entry for kind in RUN_UNIQUE for entry in _shared(parts, kind)]
+    for entry in [e for part in parts for e in part["findings"]] + shared:
         key = (entry["rule"], entry["operation"], entry["status"])
         if key in findings:
             findings[key]["count"] += entry["count"]
@@ -137,23 +148,24 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _shared_trace_ids(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """E4 findings (as dumped entries) for traceIds that more than one process received."""
+def _shared(parts: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """Findings (as dumped entries) for values of `kind` that more than one process saw."""
+    rule, what, expected = RUN_UNIQUE[kind]
     first_seen: dict[str, tuple[int, list[Any]]] = {}
     found: dict[tuple[str, str, int | None], dict[str, Any]] = {}
     for index, part in enumerate(parts):
-        for trace_id, (operation, status, test) in part.get("traceIds", {}).items():
-            earlier = first_seen.setdefault(trace_id, (index, [operation, status, test]))
+        for value, (operation, status, test, trace_id) in part.get(kind, {}).items():
+            earlier = first_seen.setdefault(value, (index, [operation, status, test, trace_id]))
             if earlier[0] == index:
                 continue
-            seen_op, seen_status, seen_test = earlier[1]
+            seen_op, seen_status, seen_test, _ = earlier[1]
             finding = Finding(
-                rule="E4",
+                rule=rule,
                 operation=operation,
                 message=(
-                    f"Received traceId {trace_id!r} in another test process too, already "
+                    f"Received {what} {value!r} in another test process too, already "
                     f"returned by {seen_op} -> {seen_status} (in {seen_test or 'no test'}); "
-                    "expected a traceId unique to each request across the run."
+                    f"expected {expected} across the run."
                 ),
                 status=status,
                 trace_id=trace_id,

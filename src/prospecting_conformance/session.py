@@ -63,7 +63,7 @@ class RunContext:
             findings = check_envelope(observed, self.spec, self.trace_ids)
         findings += self.jobs.observe(observed, self._account_group(observed.url))
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)
-        self.recorder.saw_trace_id(observed.trace_id, observed.operation_id, observed.status)
+        self._remember_unique(observed)
         self.recorder.record(findings)
         self._track_job(observed)
         return findings
@@ -71,6 +71,16 @@ class RunContext:
     def raise_on_findings(self, observed: Observed) -> None:
         """A client observer: judge the response and fail the test at once if it broke a rule."""
         raise_for_findings(self.observe(observed))
+
+    def _remember_unique(self, observed: Observed) -> None:
+        """What the controller compares across workers: traceIds (E4), started job ids (L9)."""
+        where = (observed.operation_id, observed.status, observed.trace_id)
+        if observed.trace_id:
+            self.recorder.saw("traceIds", observed.trace_id, *where)
+        if observed.operation_id == "startProspectingJob" and 200 <= observed.status <= 299:
+            data = (observed.body or {}).get("data")
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                self.recorder.saw("startedJobIds", data["id"], *where)
 
     def _track_job(self, observed: Observed) -> None:
         if observed.operation_id not in JOB_OPERATIONS or not 200 <= observed.status < 300:

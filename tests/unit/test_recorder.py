@@ -1,4 +1,4 @@
-"""Merging the processes' recorders: E4's uniqueness holds across xdist workers too."""
+"""Merging the processes' recorders: E4 and L9 uniqueness hold across xdist workers too."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Any
 from prospecting_conformance.recorder import Recorder, merge
 
 
-def worker(test: str, *trace_ids: str) -> dict[str, Any]:
+def worker(test: str, *trace_ids: str, job_ids: tuple[str, ...] = ()) -> dict[str, Any]:
     recorder = Recorder()
     recorder.current_test = test
     for trace_id in trace_ids:
-        recorder.saw_trace_id(trace_id, "listSalesNavigatorSavedSearches", 200)
+        recorder.saw("traceIds", trace_id, "listSalesNavigatorSavedSearches", 200, trace_id)
+    for job_id in job_ids:
+        recorder.saw("startedJobIds", job_id, "startProspectingJob", 202, f"trace-of-{job_id}")
     return recorder.to_dict()
 
 
@@ -27,3 +29,17 @@ def test_distinct_trace_ids_across_workers_give_no_finding() -> None:
     merged = merge([worker("test_a", "t-1"), worker("test_b", "t-2")])
 
     assert merged["findings"] == []
+
+
+def test_a_job_id_two_workers_were_handed_is_an_L9_finding() -> None:
+    merged = merge(
+        [worker("test_a", "t-1", job_ids=("job-1",)), worker("test_b", "t-2", job_ids=("job-1",))]
+    )
+
+    [finding] = merged["findings"]
+    assert (finding["rule"], finding["operation"], finding["status"]) == (
+        "L9",
+        "startProspectingJob",
+        202,
+    )
+    assert finding["traceId"] == "trace-of-job-1"
