@@ -311,6 +311,23 @@ class ProspectingClient:
             retry_weather=retry_weather,
         )
 
+    def send_undeclared(
+        self,
+        method: str,
+        url: str,
+        label: str,
+        *,
+        key: KeyName | None = "all",
+        raw_key: HeaderValue | None = None,
+    ) -> Observed:
+        """Send a method or path the spec does not declare (U1); its answer is named `label`.
+
+        A declared operation's name would hold the answer to that operation's documented
+        statuses, which no undeclared request has. The rails still refuse a write with writes
+        off and any URL off the target.
+        """
+        return self._send(method, url, label, key=key, raw_key=raw_key)
+
     def _headers(
         self,
         headers: Mapping[str, HeaderValue] | None,

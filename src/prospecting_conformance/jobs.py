@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import data_of
-from prospecting_conformance.findings import raise_for_findings
+from prospecting_conformance.client import ForeignURLRefused, ProspectingClient
+from prospecting_conformance.expectations import check_accepted_job, data_of
+from prospecting_conformance.findings import ConformanceError, raise_for_findings
 from prospecting_conformance.lifecycle import JobTracker, wait_for_terminal_status
 from prospecting_conformance.observed import Observed
 
-__all__ = ["POLL_INTERVAL_S", "StartJob", "job_id", "run_to_end", "start_body"]
+__all__ = [
+    "POLL_INTERVAL_S",
+    "StartJob",
+    "follow_location",
+    "job_id",
+    "run_to_end",
+    "start_accepted",
+    "start_body",
+]
 
 # The contract tests' `start_job` fixture: start a job from a saved search, L1 checked.
 StartJob = Callable[[str], Observed]
@@ -24,12 +32,35 @@ def start_body(saved_search_id: str) -> dict[str, str]:
     return {"source": SOURCE, "savedSearchId": saved_search_id}
 
 
+def start_accepted(client: ProspectingClient, saved_search_id: str) -> Observed:
+    """Start a job and insist on L1: the steps that need the job cannot go on without it."""
+    observed = client.start_job(start_body(saved_search_id))
+    raise_for_findings(check_accepted_job(observed))
+    return observed
+
+
 def job_id(started: Observed) -> str:
     """The id of the job a start answered with (the caller has checked L1)."""
     job = data_of(started)
     if job is None or not isinstance(job.get("id"), str):
         raise AssertionError(f"{started.operation_id} -> {started.status}: no job id in data.id")
     return str(job["id"])
+
+
+def follow_location(client: ProspectingClient, started: Observed) -> Observed:
+    """GET the job a 202's Location names; a Location off the target is an L1 finding.
+
+    The client refuses to send a key off the target (rightly); the refusal is the API's
+    fault here, so it ends as a finding that names the rule, not as a client exception.
+    """
+    location = started.header("location")
+    if not location:
+        raise ConformanceError([started.finding("L1", "The 202 has no Location header.")])
+    try:
+        return client.get_url(location)
+    except ForeignURLRefused:
+        message = f"Received Location {location!r}; expected a URL on the target."
+        raise ConformanceError([started.finding("L1", message)]) from None
 
 
 def run_to_end(client: ProspectingClient, started: Observed, saved_search_id: str) -> JobTracker:

@@ -140,6 +140,15 @@ class JobTracker:
     def _check_transition(observed: Observed, previous: str | None, status: str) -> list[Finding]:
         if previous is None or status in OBSERVABLE_TRANSITIONS[previous]:
             return []
+        if observed.operation_id == "cancelProspectingJob" and previous in ("completed", "failed"):
+            # The cancel itself moved a finished job: L5 says it must refuse and change nothing.
+            return [
+                observed.finding(
+                    "L5",
+                    f"Cancelling a {previous} job answered {observed.status} with status "
+                    f"{status!r}; expected 409 and the job unchanged.",
+                )
+            ]
         if previous in TERMINAL:
             expected = f"{previous!r} to stay: a terminal status never changes"
         else:

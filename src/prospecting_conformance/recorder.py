@@ -22,7 +22,14 @@ from prospecting_conformance.replay import Seen, chain
 # Exchanges kept for the current test: a generated test sends hundreds, a chain needs a few.
 HISTORY = 400
 
-__all__ = ["RecordedFinding", "Recorder", "merge"]
+__all__ = ["RUN_UNIQUE", "RecordedFinding", "Recorder", "merge"]
+
+# Values that must never repeat in a run, whichever process received them: kind (the dump's
+# key) -> (rule, what the value is, what the rule expects).
+RUN_UNIQUE: dict[str, tuple[str, str, str]] = {
+    "traceIds": ("E4", "traceId", "a traceId unique to each request"),
+    "startedJobIds": ("L9", "job id", "a new id for every job started"),
+}
 
 
 @dataclass
@@ -54,6 +61,9 @@ class Recorder:
         self.generated_statuses: dict[str, Counter[int]] = {}
         self.links_covered: set[str] = set()
         self.jobs: dict[str, dict[str, Any]] = {}
+        # What must be unique across the run, by kind: value -> [operation, status, test,
+        # traceId]. Each process judges its own; the controller compares the workers' (merge).
+        self.seen: dict[str, dict[str, list[Any]]] = {kind: {} for kind in RUN_UNIQUE}
         # The target's weather as the rails counted it ("operation status" -> responses).
         self.weather: dict[str, Counter[str]] = {"retried": Counter(), "persisted": Counter()}
         self._current_test = ""
@@ -83,6 +93,14 @@ class Recorder:
             self.statuses.setdefault(operation_id, Counter())[status] += 1
             if generated:
                 self.generated_statuses.setdefault(operation_id, Counter())[status] += 1
+
+    def saw(
+        self, kind: str, value: str, operation_id: str, status: int, trace_id: str | None
+    ) -> None:
+        """Remember where a value that must be unique across the run (RUN_UNIQUE) was seen."""
+        with self._lock:
+            where = [operation_id, status, self.current_test, trace_id]
+            self.seen[kind].setdefault(value, where)
 
     def record(self, findings: Iterable[Finding]) -> None:
         with self._lock:
@@ -128,6 +146,7 @@ class Recorder:
                 "jobs": dict(self.jobs),
                 "weather": {kind: dict(counts) for kind, counts in self.weather.items()},
                 "incomplete": list(self.incomplete),
+                **{kind: dict(values) for kind, values in self.seen.items()},
             }
 
     def dump(self, path: Path) -> None:
@@ -136,7 +155,11 @@ class Recorder:
 
 
 def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Combine the dumps of several processes into one (same shape as `Recorder.to_dict`)."""
+    """Combine the dumps of several processes into one (same shape as `Recorder.to_dict`).
+
+    Each process judged E4 on its own traceIds; a traceId two processes both received is
+    judged here, so that uniqueness holds across the whole run (xdist workers included).
+    """
     findings: dict[tuple[str, str, Any], dict[str, Any]] = {}
     statuses: dict[str, Counter[int]] = {}
     generated: dict[str, Counter[int]] = {}
@@ -144,14 +167,16 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     jobs: dict[str, dict[str, Any]] = {}
     weather: dict[str, Counter[str]] = {"retried": Counter(), "persisted": Counter()}
     incomplete: list[str] = []
+    parts = list(parts)
+    shared = [entry for kind in RUN_UNIQUE for entry in _shared(parts, kind)]
+    for entry in [e for part in parts for e in part["findings"]] + shared:
+        key = (entry["rule"], entry["operation"], entry["status"])
+        if key in findings:
+            findings[key]["count"] += entry["count"]
+            findings[key]["tests"] = sorted(set(findings[key]["tests"]) | set(entry["tests"]))
+        else:
+            findings[key] = dict(entry)
     for part in parts:
-        for entry in part["findings"]:
-            key = (entry["rule"], entry["operation"], entry["status"])
-            if key in findings:
-                findings[key]["count"] += entry["count"]
-                findings[key]["tests"] = sorted(set(findings[key]["tests"]) | set(entry["tests"]))
-            else:
-                findings[key] = dict(entry)
         for target, source in (
             (statuses, part["statuses"]),
             (generated, part["generatedStatuses"]),
@@ -174,3 +199,31 @@ def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "weather": {kind: dict(counts) for kind, counts in weather.items()},
         "incomplete": incomplete,
     }
+
+
+def _shared(parts: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """Findings (as dumped entries) for values of `kind` that more than one process saw."""
+    rule, what, expected = RUN_UNIQUE[kind]
+    first_seen: dict[str, tuple[int, list[Any]]] = {}
+    found: dict[tuple[str, str, int | None], dict[str, Any]] = {}
+    for index, part in enumerate(parts):
+        for value, (operation, status, test, trace_id) in part.get(kind, {}).items():
+            earlier = first_seen.setdefault(value, (index, [operation, status, test, trace_id]))
+            if earlier[0] == index:
+                continue
+            seen_op, seen_status, seen_test, _ = earlier[1]
+            finding = Finding(
+                rule=rule,
+                operation=operation,
+                message=(
+                    f"Received {what} {value!r} in another test process too, already "
+                    f"returned by {seen_op} -> {seen_status} (in {seen_test or 'no test'}); "
+                    f"expected {expected} across the run."
+                ),
+                status=status,
+                trace_id=trace_id,
+            )
+            entry = found.setdefault(finding.key, {**finding.to_dict(), "count": 0, "tests": []})
+            entry["count"] += 1
+            entry["tests"] = sorted({*entry["tests"], *(t for t in (test, seen_test) if t)})
+    return list(found.values())

@@ -23,6 +23,9 @@ FAMILIES: dict[str, Family] = {
     "R": "rate",
     "P": "lookup",
     "T": "transport",
+    # U1 judges the API's surface against the spec (paths and methods it does not list): a
+    # spec rule, and no new family, so the reports' per-family counts keep their shape.
+    "U": "spec",
 }
 
 
@@ -69,6 +72,18 @@ _RULES = [
     ),
     Rule("A5", "authentication before validation (no key + bad body: 401)", "inferred"),
     Rule(
+        "A6",
+        "precedence on every operation: a request that breaks several conditions at once gets "
+        "the first in I10's order (401, then 403 for scope or group, then 400, then 404)",
+        "inferred",
+    ),
+    Rule(
+        "U1",
+        "unknown paths answer 404 (or 401 without a valid key) and unsupported methods 405 "
+        "with Allow and method_not_allowed, always in the envelope",
+        "inferred",
+    ),
+    Rule(
         "L1",
         "start: 202, job envelope, status queued or running, Location resolves to the job",
         "documented",
@@ -76,8 +91,8 @@ _RULES = [
     Rule(
         "L2",
         "polling: enum statuses, legal transitions only, terminal stays terminal, "
-        "processed never decreases, terminal within the deadline, completed has a result, "
-        "failed an error",
+        "processed never decreases, createdAt never changes, a job once seen never vanishes, "
+        "terminal within the deadline, completed has a result, failed an error",
         "inferred",
     ),
     Rule(

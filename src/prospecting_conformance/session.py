@@ -2,8 +2,9 @@
 
 The suite's client and the schemathesis layer both hand each response to
 `RunContext.observe`, which applies the envelope and spec rules (the library's validators,
-never a second copy), records statuses and findings for the reports, and remembers every job
-the run started so none is left running at the end.
+never a second copy), judges every job response against what the run has seen of that job
+(the ledger), records statuses, traceIds and findings for the reports, and remembers every
+job the run started so none is left running at the end.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from prospecting_conformance.envelope import TraceIds, check_envelope
+from prospecting_conformance.envelope import TraceIds, check_content_type, check_envelope
 from prospecting_conformance.findings import Finding, raise_for_findings
+from prospecting_conformance.ledger import JobLedger
 from prospecting_conformance.lifecycle import TERMINAL
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.profiles import PROFILE_SETTINGS, ProfileSettings
@@ -59,6 +61,7 @@ class RunContext:
     def __post_init__(self) -> None:
         self.redactor = Redactor.for_target(self.target)
         self.rails = run_rails(self.target)
+        self.jobs = JobLedger(self.spec, self.target.base_url)
 
     @property
     def profile(self) -> ProfileSettings:
@@ -66,14 +69,20 @@ class RunContext:
 
     def observe(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
         """Check one response against every envelope and spec rule and record it."""
-        if observed.operation_id in self.spec.operations:
+        if observed.method == "HEAD":
+            # A HEAD answer has no body by definition (RFC 9110 §9.3.2): only its headers can
+            # be judged here; U1 judges its status and Allow.
+            findings = check_content_type(observed, self.spec)
+        elif observed.operation_id in self.spec.operations:
             findings = check_response(observed, self.spec, self.trace_ids)
         else:
-            # An undeclared method on a declared path: no operation to hold it to, but the
-            # answer is still the API's and still wears the envelope.
+            # An undeclared method or path: no operation to hold it to, but the answer is
+            # still the API's and still wears the envelope.
             findings = check_envelope(observed, self.spec, self.trace_ids)
         self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
+        findings += self.jobs.observe(observed, self._account_group(observed.url))
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)
+        self._remember_unique(observed)
         self.recorder.record(findings)
         self._track_job(observed)
         return findings
@@ -81,6 +90,16 @@ class RunContext:
     def raise_on_findings(self, observed: Observed) -> None:
         """A client observer: judge the response and fail the test at once if it broke a rule."""
         raise_for_findings(self.observe(observed))
+
+    def _remember_unique(self, observed: Observed) -> None:
+        """What the controller compares across workers: traceIds (E4), started job ids (L9)."""
+        where = (observed.operation_id, observed.status, observed.trace_id)
+        if observed.trace_id:
+            self.recorder.saw("traceIds", observed.trace_id, *where)
+        if observed.operation_id == "startProspectingJob" and 200 <= observed.status <= 299:
+            data = (observed.body or {}).get("data")
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                self.recorder.saw("startedJobIds", data["id"], *where)
 
     def _track_job(self, observed: Observed) -> None:
         if observed.operation_id not in JOB_OPERATIONS or not 200 <= observed.status < 300:

@@ -15,7 +15,7 @@ from prospecting_conformance.expectations import (
     check_status,
 )
 from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.jobs import StartJob, job_id, run_to_end
+from prospecting_conformance.jobs import StartJob, follow_location, job_id, run_to_end
 from prospecting_conformance.lifecycle import JobTracker
 from prospecting_conformance.pytest_plugin import require_setting
 from prospecting_conformance.target import TargetConfig
@@ -30,12 +30,11 @@ def test_start_answers_202_with_a_job_whose_location_resolves(
     api: ProspectingClient, start_job: StartJob, saved_search_id: str
 ) -> None:
     started = start_job(saved_search_id)
-    location = started.header("location")
-    assert location is not None
 
-    followed = api.get_url(location)
+    followed = follow_location(api, started)
 
-    raise_for_findings(check_status(followed, "L1", 200, f"Followed Location {location}"))
+    why = f"Followed Location {started.header('location')}"
+    raise_for_findings(check_status(followed, "L1", 200, why))
     tracker = JobTracker(
         job_id(started), expected_source="sales_navigator", expected_saved_search_id=saved_search_id
     )

@@ -10,12 +10,11 @@ import pytest
 
 from prospecting_conformance.client import ProspectingClient
 from prospecting_conformance.expectations import (
-    check_accepted_job,
     check_status,
     permission_matrix,
 )
 from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.jobs import job_id, start_body
+from prospecting_conformance.jobs import job_id, start_accepted, start_body
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.pytest_plugin import (
     RequireKey,
@@ -36,9 +35,7 @@ MATRIX = [
 def running_job_id(api: ProspectingClient, target: TargetConfig) -> str:
     """One long job for the read and cancel cells (cancel stays 200: it is idempotent)."""
     require_writes(target)
-    observed = api.start_job(start_body(require_setting(target, "slow_saved_search_id")))
-    raise_for_findings(check_accepted_job(observed))
-    return job_id(observed)
+    return job_id(start_accepted(api, require_setting(target, "slow_saved_search_id")))
 
 
 def _send(

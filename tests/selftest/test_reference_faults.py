@@ -34,7 +34,10 @@ FAST, SLOW, FAILING = (
     seed.SLOW_SAVED_SEARCH_ID,
     seed.FAILING_SAVED_SEARCH_ID,
 )
+SECOND_FAST = seed.SAVED_SEARCHES[PRIMARY][1].id
 NO_KEY = ""  # sentinel: send no X-API-Key header at all
+# Past the reference server's LATER_POLL_SECONDS: when the later-poll faults show.
+LATER = 1.1
 
 
 class Api:
@@ -168,6 +171,49 @@ def _items(api: Api) -> list[dict[str, Any]]:
     return items
 
 
+def _location_names_previous_job(api: Api) -> bool:
+    api.start_id()
+    second = api.start()
+    return not second.headers["location"].endswith("/" + second.json()["data"]["id"])
+
+
+def _shared_builder(api: Api) -> bool:
+    first = api.start_id(FAST)
+    api.start_id(SECOND_FAST)
+    return api.job(first)["savedSearchId"] != FAST
+
+
+def _cached_per_search(api: Api) -> bool:
+    api.wait_settled(api.start_id())
+    started = api.start().json()["data"]
+    return api.job(started["id"])["createdAt"] != started["createdAt"]
+
+
+def _created_at_moves(api: Api) -> bool:
+    started = api.start().json()["data"]
+    return api.wait_settled(started["id"])["createdAt"] != started["createdAt"]
+
+
+def _after_the_end(api: Api, saved_search_id: str = FAST) -> str:
+    """A job that ended more than LATER seconds ago."""
+    job_id = api.start_id(saved_search_id)
+    api.wait_settled(job_id)
+    time.sleep(LATER)
+    return job_id
+
+
+def _cancel_reverts(api: Api) -> bool:
+    job_id = api.start_id(SLOW)
+    assert api.cancel(job_id).status_code == 200
+    time.sleep(LATER)
+    return api.job(job_id)["status"] != "cancelled"
+
+
+def _trace_id_recycled(api: Api) -> bool:
+    seen = [api.list(key=NO_KEY).json()["traceId"] for _ in range(513)]
+    return len(set(seen)) < len(seen)
+
+
 Probe = Callable[[Api], bool]
 
 # fault name -> a probe that answers "does the server deviate the way the fault says?"
@@ -239,6 +285,51 @@ PROBES: dict[str, Probe] = {
         api.lookup(seed.PROVIDER_ID).json()["data"]["providerId"] != seed.PROVIDER_ID
     ),
     "unknown_provider_id_found": lambda api: api.lookup("ACwUNKNOWN").status_code == 200,
+    # blindspot
+    "location_names_previous_job": _location_names_previous_job,
+    "location_off_target": lambda api: api.start().headers["location"].startswith("http://"),
+    "saved_search_from_shared_builder": _shared_builder,
+    "job_answer_cached_per_search": _cached_per_search,
+    "created_at_follows_updated_at": _created_at_moves,
+    "progress_lost_after_completion": lambda api: (
+        api.job(_after_the_end(api))["progress"]["processed"] == 0
+    ),
+    "job_forgotten_after_completion": lambda api: api.get(_after_the_end(api)).status_code == 404,
+    "cancel_reverts_later": _cancel_reverts,
+    "job_ids_recycled": lambda api: len({api.start_id() for _ in range(5)}) < 5,
+    "trace_id_recycled": _trace_id_recycled,
+    "group_checked_before_auth": lambda api: api.list(key=NO_KEY, group=FOREIGN).status_code == 403,
+    "job_loaded_before_auth": lambda api: api.get("f" * 24, key=NO_KEY).status_code == 404,
+    "body_validated_before_scope_check": lambda api: (
+        api.start(key=seed.KEY_PROSPECTING_READ, content=b"{").status_code == 400
+    ),
+    "body_validated_before_group_check": lambda api: (
+        api.start(content=b"{", group=FOREIGN).status_code == 400
+    ),
+    "saved_search_checked_before_scope_check": lambda api: (
+        api.start("e" * 24, key=seed.KEY_PROSPECTING_READ).status_code == 404
+    ),
+    "job_loaded_before_scope_check": lambda api: (
+        api.get("f" * 24, key=seed.KEY_PROSPECTING_WRITE).status_code == 404
+    ),
+    "job_loaded_before_group_check": lambda api: (
+        api.get("f" * 24, group=FOREIGN).status_code == 404
+    ),
+    "prospect_looked_up_before_scope_check": lambda api: (
+        api.lookup("ACwUNKNOWN", key=seed.KEY_PROSPECTING_READ).status_code == 404
+    ),
+    "saved_search_checked_before_body": lambda api: (
+        api.start(content=b'{"source": "csv", "savedSearchId": "eeee"}').status_code == 404
+    ),
+    "unknown_route_plain_404": lambda api: (
+        api.client.get("/v1/no-such-route").headers["content-type"].startswith("text/plain")
+    ),
+    "head_served_as_get": lambda api: (
+        api._send("HEAD", "/sales-navigator/saved-searches", seed.KEY_ALL).status_code == 200
+    ),
+    "options_default_page": lambda api: (
+        api._send("OPTIONS", "/sales-navigator/saved-searches", seed.KEY_ALL).status_code == 200
+    ),
 }
 
 

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from prospecting_conformance.reference import seed
@@ -63,6 +63,36 @@ class _TraceIds:
         return f"{self._next():024x}"
 
 
+class _RecycledTraceIds(_TraceIds):
+    """trace_id_recycled: a ring of ids, so one comes back every `size` responses."""
+
+    def __init__(self, size: int) -> None:
+        fresh = _TraceIds()
+        self._ring = [fresh() for _ in range(size)]
+        self._position = itertools.count()
+
+    def __call__(self) -> str:
+        return self._ring[next(self._position) % len(self._ring)]
+
+
+# The I10 checks, in their order, with the status each answers when it fails.
+CHECK_STATUS: dict[str, int] = {"auth": 401, "scope": 403, "group": 403, "body": 400, "exists": 404}
+
+# Precedence faults: (the check run too early, the check it jumps ahead of, operations). The
+# swap shows when exactly those two checks fail: the early one answers instead of the due one.
+PRECEDENCE_SWAPS: dict[str, tuple[str, str, frozenset[str]]] = {
+    "group_checked_before_auth": ("group", "auth", frozenset({"*"})),
+    "job_loaded_before_auth": ("exists", "auth", frozenset({"get", "cancel"})),
+    "body_validated_before_scope_check": ("body", "scope", frozenset({"start"})),
+    "body_validated_before_group_check": ("body", "group", frozenset({"start"})),
+    "saved_search_checked_before_scope_check": ("exists", "scope", frozenset({"start"})),
+    "job_loaded_before_scope_check": ("exists", "scope", frozenset({"get", "cancel"})),
+    "job_loaded_before_group_check": ("exists", "group", frozenset({"get", "cancel"})),
+    "prospect_looked_up_before_scope_check": ("exists", "scope", frozenset({"lookup"})),
+    "saved_search_checked_before_body": ("exists", "body", frozenset({"start"})),
+}
+
+
 class _Api:
     """The handlers, sharing one store, one traceId source and one fault set."""
 
@@ -85,6 +115,11 @@ class _Api:
                 "content_type_text_plain",
             )
         )
+        if "trace_id_recycled" in faults:
+            self.trace_id = _RecycledTraceIds(512)
+        self.swaps = {name: PRECEDENCE_SWAPS[name] for name in faults if name in PRECEDENCE_SWAPS}
+        # Per account group: the latest job started, and its saved search (blindspot faults).
+        self.latest_job: dict[str, tuple[str, str]] = {}
         # The saved-search lists never change: render their items once.
         self.items: dict[str, list[dict[str, Any]]] = {
             group: self._saved_search_items(group) for group in seed.ACCOUNT_GROUPS
@@ -186,11 +221,50 @@ class _Api:
             or (scope == PROSPECTS and "prospects_scope_not_enforced" in faults)
         )
 
+    # -- precedence faults (blindspot) ---------------------------------------------------------
+
+    async def swapped_precedence(
+        self, request: Request, operation: str, scope: str
+    ) -> Response | None:
+        """When exactly the two checks of a swap fault fail, the one run too early answers."""
+        failing = await self._failing_checks(request, operation, scope)
+        for early, due, operations in self.swaps.values():
+            if failing == {early, due} and ("*" in operations or operation in operations):
+                return self.error(CHECK_STATUS[early], f"Rejected by the {early} check.")
+        return None
+
+    async def _failing_checks(self, request: Request, operation: str, scope: str) -> set[str]:
+        params = request.path_params
+        group = params["accountGroupId"]
+        demo = seed.DEMO_KEYS.get(request.headers.get("x-api-key", ""))
+        failing = set()
+        if demo is None:
+            # Without a known key, the tenant router takes the primary group for home.
+            failing |= {"auth"} | ({"group"} if group != seed.PRIMARY_ACCOUNT_GROUP_ID else set())
+        else:
+            failing |= {"scope"} if scope not in demo.scopes else set()
+            failing |= {"group"} if demo.account_group_id != group else set()
+        if operation == "start":
+            body = await request.body()
+            if _parse_start(request, body)[0] is None:
+                failing.add("body")
+            claimed = _claimed_saved_search(body)
+            found = claimed is None or self.store.find_saved_search(group, claimed) is not None
+        elif operation in ("get", "cancel"):
+            found = self.store.has_job(group, params["jobId"])
+        elif operation == "lookup":
+            found = self.store.find_prospect(group, params["providerId"]) is not None
+        else:
+            found = True
+        return failing if found else failing | {"exists"}
+
     # -- operations ----------------------------------------------------------------------------
 
     async def list_saved_searches(self, request: Request) -> Response:
         if request.method != "GET":
             return self.method_not_allowed("GET")
+        if self.swaps and (swapped := await self.swapped_precedence(request, "list", READ)):
+            return swapped
         group = request.path_params["accountGroupId"]
         cross = "cross_tenant_saved_searches" in self.faults
         auth = self.authorize(request, READ, group, any_group=cross)
@@ -204,6 +278,8 @@ class _Api:
     async def start_job(self, request: Request) -> Response:
         if request.method != "POST":
             return self.method_not_allowed("POST")
+        if self.swaps and (swapped := await self.swapped_precedence(request, "start", WRITE)):
+            return swapped
         group = request.path_params["accountGroupId"]
         if "auth_checked_after_validation" in self.faults:
             _, problem = _parse_start(request, await request.body())
@@ -227,7 +303,8 @@ class _Api:
             data["id"] = self.trace_id()
         headers = None
         if "location_header_missing" not in self.faults:
-            headers = {"Location": f"/v1/accounts/{quote(group, safe='')}/prospecting/{data['id']}"}
+            headers = {"Location": self.location(group, data["id"])}
+        self.latest_job[group] = (data["id"], saved_search_id)
         return self.respond(
             200 if "start_job_returns_200" in self.faults else 202, data, None, headers
         )
@@ -235,6 +312,8 @@ class _Api:
     async def get_job(self, request: Request) -> Response:
         if request.method != "GET":
             return self.method_not_allowed("GET")
+        if self.swaps and (swapped := await self.swapped_precedence(request, "get", READ)):
+            return swapped
         group = request.path_params["accountGroupId"]
         auth = self.authorize(request, READ, group)
         if isinstance(auth, Response):
@@ -242,11 +321,13 @@ class _Api:
         view = self.store.get_job(self._job_scope(group), request.path_params["jobId"])
         if view is None:
             return self._no_such_job()
-        return self.respond(200, self.job_json(view))
+        return self.respond(200, self.polled_json(view))
 
     async def cancel_job(self, request: Request) -> Response:
         if request.method != "POST":
             return self.method_not_allowed("POST")
+        if self.swaps and (swapped := await self.swapped_precedence(request, "cancel", WRITE)):
+            return swapped
         group = request.path_params["accountGroupId"]
         auth = self.authorize(request, WRITE, group)
         if isinstance(auth, Response):
@@ -256,11 +337,13 @@ class _Api:
             return self._no_such_job()
         if outcome == "conflict":
             return self.error(409, f"The job is already {view.status}.", "It cannot be cancelled.")
-        return self.respond(200, self.job_json(view))
+        return self.respond(200, self.polled_json(view))
 
     async def get_prospect(self, request: Request) -> Response:
         if request.method != "GET":
             return self.method_not_allowed("GET")
+        if self.swaps and (swapped := await self.swapped_precedence(request, "lookup", PROSPECTS)):
+            return swapped
         group = request.path_params["accountGroupId"]
         auth = self.authorize(request, PROSPECTS, group)
         if isinstance(auth, Response):
@@ -291,6 +374,8 @@ class _Api:
                 created, updated = view.created_at.timestamp(), view.updated_at.timestamp()
             if "job_records_wrong_saved_search" in faults:
                 saved_search_id = view.id
+            if "created_at_follows_updated_at" in faults:
+                created = updated
         return {
             "id": view.id,
             "status": status,
@@ -302,6 +387,23 @@ class _Api:
             "result": result,
             "error": error,
         }
+
+    def location(self, group: str, job_id: str) -> str:
+        """The 202's Location: the job's own path, unless a blindspot fault points it away."""
+        if "location_names_previous_job" in self.faults and group in self.latest_job:
+            job_id = self.latest_job[group][0]
+        path = f"/v1/accounts/{quote(group, safe='')}/prospecting/{job_id}"
+        if "location_off_target" in self.faults:
+            return f"http://jobs.internal.invalid{path}"
+        return path
+
+    def polled_json(self, view: JobView) -> dict[str, Any]:
+        """The job as get and cancel show it (a shared builder fault bends its saved search)."""
+        data = self.job_json(view)
+        latest = self.latest_job.get(view.account_group_id)
+        if "saved_search_from_shared_builder" in self.faults and latest is not None:
+            data["savedSearchId"] = latest[1]
+        return data
 
     def _saved_search_items(self, group: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -328,6 +430,8 @@ class _Api:
         assert isinstance(exc, HTTPException)
         status = exc.status_code if exc.status_code in ERROR_CODES else 400
         if status == 404:
+            if "unknown_route_plain_404" in self.faults:
+                return PlainTextResponse("Not Found", 404)
             return self.error(404, "No such route.", f"{request.method} {request.url.path}")
         headers = dict(exc.headers) if exc.headers else None
         return self.error(status, exc.detail or "Request rejected.", "", headers)
@@ -353,6 +457,29 @@ def _parse_start(request: Request, body: bytes) -> tuple[str | None, str]:
     if not isinstance(saved_search_id, str) or not saved_search_id:
         return None, "savedSearchId is required and must be a non-empty string."
     return saved_search_id, ""
+
+
+def _claimed_saved_search(body: bytes) -> str | None:
+    """The savedSearchId a start body names, valid or not (precedence faults look it up)."""
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    claimed = document.get("savedSearchId") if isinstance(document, dict) else None
+    return claimed if isinstance(claimed, str) and claimed else None
+
+
+def _framework_defaults(handler: Endpoint, allow: str, faults: frozenset[str]) -> Endpoint:
+    """head_served_as_get, options_default_page: what a framework answers when left to itself."""
+
+    async def endpoint(request: Request) -> Response:
+        if request.method == "HEAD" and allow == "GET" and "head_served_as_get" in faults:
+            return await handler(Request(dict(request.scope, method="GET"), request.receive))
+        if request.method == "OPTIONS" and "options_default_page" in faults:
+            return PlainTextResponse("OK", 200, headers={"Allow": f"{allow}, OPTIONS"})
+        return await handler(request)
+
+    return endpoint
 
 
 def _rfc3339(isoformat: str) -> str:
@@ -391,6 +518,11 @@ def create_app(
         "cancelProspectingJob": api.cancel_job,
         "getProspectByProviderId": api.get_prospect,
     }
+    if chosen & {"head_served_as_get", "options_default_page"}:
+        handlers = {
+            op: _framework_defaults(handler, spec.operation(op).method.upper(), chosen)
+            for op, handler in handlers.items()
+        }
     routes = [Route(spec.operation(op).path, handler) for op, handler in handlers.items()]
     for route in routes:
         # Every method reaches the handler, which answers all but its own with 405 and Allow

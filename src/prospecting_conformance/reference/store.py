@@ -38,6 +38,22 @@ JobStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 CancelOutcome = Literal["cancelled", "conflict", "missing"]
 TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 
+# Blindspot faults that bend what a poll shows, each a later-poll or second-job regression.
+POLL_FAULTS = frozenset(
+    {
+        "job_answer_cached_per_search",
+        "progress_lost_after_completion",
+        "job_forgotten_after_completion",
+        "cancel_reverts_later",
+    }
+)
+# How long after a job ends (or is cancelled) the later-poll faults set in, and how young a job
+# is answered from the per-search cache.
+LATER_POLL_SECONDS = 1.0
+CACHE_SECONDS = 0.4
+# job_ids_recycled: the pool the ids come from.
+RECYCLED_ID_POOL = 4
+
 UPSTREAM_ERROR: dict[str, str] = {
     "code": "upstream_error",
     "message": "Upstream service error.",
@@ -129,6 +145,7 @@ class Store:
         self._ids = itertools.count(secrets.randbits(88))
         self._jobs: dict[str, _Job] = {}
         self._active: set[str] = set()
+        self._recycled: list[str] = []  # job_ids_recycled's pool
         self._prospects: dict[str, list[Prospect]] = {g: [] for g in seed.ACCOUNT_GROUPS}
         self._by_provider: dict[tuple[str, str], Prospect] = {}
         self._quotas: dict[str, _Quota] = {}
@@ -153,6 +170,8 @@ class Store:
             # The fault derives the id from the saved search, so a second job reuses it.
             reuse = "job_ids_reused" in self.faults
             job_id = saved_search_id if reuse else self._new_id()
+            if "job_ids_recycled" in self.faults:
+                job_id = self._recycled_id()
             job = _Job(job_id, account_group_id, saved_search_id, self._plan(kind), now)
             self._jobs[job_id] = job
             self._active.add(job_id)
@@ -164,8 +183,16 @@ class Store:
             job = self._find(account_group_id, job_id)
             if job is None:
                 return None
-            view = self._view(job, self._clock())
-            return self._as_polled(job, view)
+            now = self._clock()
+            view = self._as_polled(job, self._view(job, now))
+            if self.faults & POLL_FAULTS:
+                return self._later_poll(job, view, now)
+            return view
+
+    def has_job(self, account_group_id: str, job_id: str) -> bool:
+        """Whether the group has this job (no side effects: precedence faults ask it)."""
+        with self._lock:
+            return self._find(account_group_id, job_id) is not None
 
     def cancel_job(
         self, account_group_id: str | None, job_id: str
@@ -176,6 +203,8 @@ class Store:
             if job is None:
                 return "missing", None
             now = self._clock()
+            if "job_forgotten_after_completion" in self.faults and self._ended_long_ago(job, now):
+                return "missing", None
             view = self._view(job, now)
             if view.status == "cancelled":
                 if "cancel_not_idempotent" in self.faults:
@@ -337,6 +366,54 @@ class Store:
                 return replace(view, processed=0)
             return replace(view, processed=max(view.processed, 1))
         return view
+
+    def _later_poll(self, job: _Job, view: JobView, now: float) -> JobView | None:
+        """Blindspot faults of a poll: a cache, an archive, an expiry, a resumed worker."""
+        faults = self.faults
+        if "job_forgotten_after_completion" in faults and self._ended_long_ago(job, now):
+            return None
+        ended_long_ago = self._ended_long_ago(job, now)
+        completed_long_ago = ended_long_ago and view.status == "completed"
+        if "progress_lost_after_completion" in faults and completed_long_ago:
+            return replace(view, processed=0)
+        if "cancel_reverts_later" in faults and ended_long_ago and job.cancelled_at is not None:
+            return replace(self._derive(job, now - job.started), status="running")
+        if "job_answer_cached_per_search" in faults and now - job.started < CACHE_SECONDS:
+            previous = self._previous_completed(job, now)
+            if previous is not None:
+                return replace(previous, id=job.id)
+        return view
+
+    def _ended_long_ago(self, job: _Job, now: float) -> bool:
+        plan = job.plan
+        if job.cancelled_at is not None:
+            ended = job.cancelled_at
+        elif plan.fail_after is not None:
+            ended = plan.fail_after
+        else:
+            ended = plan.queued + plan.running
+        return now - job.started - ended > LATER_POLL_SECONDS and (
+            job.cancelled_at is not None or self._view(job, now).status in TERMINAL
+        )
+
+    def _previous_completed(self, job: _Job, now: float) -> JobView | None:
+        """The latest other job of the same search that has completed (the cache's entry)."""
+        for other in reversed(list(self._jobs.values())):
+            same = (other.account_group_id, other.saved_search_id)
+            if other is job or same != (job.account_group_id, job.saved_search_id):
+                continue
+            view = self._view(other, now)
+            if view.status == "completed":
+                return view
+        return None
+
+    def _recycled_id(self) -> str:
+        """job_ids_recycled: the nth job gets the id of job n - RECYCLED_ID_POOL."""
+        if len(self._recycled) < RECYCLED_ID_POOL:
+            self._recycled.append(self._new_id())
+            return self._recycled[-1]
+        self._recycled.append(self._recycled.pop(0))
+        return self._recycled[-1]
 
     def _settle(self, job: _Job, view: JobView) -> None:
         """A completed job adds its prospects, so that the look-up then finds them."""

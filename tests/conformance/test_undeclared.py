@@ -1,0 +1,60 @@
+"""U1: paths the API does not have and methods a path does not support (I12, I14).
+
+Generated cases never send HEAD or OPTIONS and no other test asks for a path outside the
+spec, so a framework's default page there (a text/plain 404, a 200 for HEAD or OPTIONS)
+would pass unseen. Every answer here also goes through the observer: the envelope rules
+(E1-E6) judge its body, U1 its status, Allow and error code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from prospecting_conformance.client import ProspectingClient
+from prospecting_conformance.findings import raise_for_findings
+from prospecting_conformance.pytest_plugin import require_writes
+from prospecting_conformance.spec import load_spec
+from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.undeclared import (
+    READ_METHODS,
+    UNKNOWN_PATHS,
+    UndeclaredMethod,
+    check_method_not_allowed,
+    check_unknown_path,
+    undeclared_methods,
+)
+
+# Ids that need not exist: method dispatch happens on the route, before any look-up (I14).
+PATH_VALUES = {"jobId": "no-such-job-u1-000000000000", "providerId": "no-such-provider-u1"}
+
+METHOD_CASES = [pytest.param(case, id=case.id) for case in undeclared_methods(load_spec())]
+
+
+def _fill(template: str, api: ProspectingClient) -> str:
+    path = template.replace("{accountGroupId}", api.config.account_group_id)
+    for name, value in PATH_VALUES.items():
+        path = path.replace("{" + name + "}", value)
+    return api.config.base_url.rstrip("/") + path
+
+
+@pytest.mark.parametrize("template", UNKNOWN_PATHS)
+@pytest.mark.parametrize("with_key", [True, False], ids=["with-key", "no-key"])
+def test_an_unknown_path_is_404_in_the_envelope(
+    api: ProspectingClient, template: str, with_key: bool
+) -> None:
+    credentials: dict[str, Any] = {"key": "all"} if with_key else {"key": None}
+    observed = api.get_url(_fill(template, api), f"GET {template}", **credentials)
+    raise_for_findings(check_unknown_path(observed, with_key=with_key))
+
+
+@pytest.mark.parametrize("case", METHOD_CASES)
+def test_an_undeclared_method_is_405_with_allow(
+    api: ProspectingClient, target: TargetConfig, case: UndeclaredMethod
+) -> None:
+    if case.method not in READ_METHODS:
+        # A write method on a live API could still start or cancel something if it is broken.
+        require_writes(target)
+    observed = api.send_undeclared(case.method, _fill(case.path, api), case.label)
+    raise_for_findings(check_method_not_allowed(observed, case))
