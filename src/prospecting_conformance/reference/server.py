@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.app import create_app
 from prospecting_conformance.reference.store import ReferenceSettings, Store
+from prospecting_conformance.reference.variations import uvicorn_overrides
 from prospecting_conformance.target import TargetConfig
 
 __all__ = ["ReferenceServer", "bind_socket", "demo_target_config", "uvicorn_config"]
@@ -90,10 +91,12 @@ class ReferenceServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        variations: Iterable[str] = (),
     ) -> None:
-        self.app = create_app(faults, settings)
+        self.app = create_app(faults, settings, variations=variations)
         self.store: Store = self.app.state.store
         self.faults: frozenset[str] = self.app.state.faults
+        self.variations: frozenset[str] = self.app.state.variations
         self._host, self._port = host, port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -110,7 +113,7 @@ class ReferenceServer:
 
     def start(self) -> ReferenceServer:
         sock = bind_socket(self._host, self._port)
-        server = uvicorn.Server(uvicorn_config(self.app))
+        server = uvicorn.Server(uvicorn_config(self.app, **uvicorn_overrides(self.variations)))
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="reference-server", daemon=True
         )
