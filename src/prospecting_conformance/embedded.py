@@ -32,8 +32,9 @@ class EmbeddedServerError(RuntimeError):
 class EmbeddedServer:
     """A reference server subprocess; `start()` returns the environment that targets it."""
 
-    def __init__(self, faults: Sequence[str] = ()) -> None:
+    def __init__(self, faults: Sequence[str] = (), variations: Sequence[str] = ()) -> None:
         self.faults = tuple(faults)
+        self.variations = tuple(variations)
         self._process: subprocess.Popen[str] | None = None
         # A file, not a pipe: a pipe nobody reads would block the server once it fills.
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
@@ -51,6 +52,8 @@ class EmbeddedServer:
         ]
         for fault in self.faults:
             command += ["--fault", fault]
+        for variation in self.variations:
+            command += ["--variation", variation]
         self._process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,

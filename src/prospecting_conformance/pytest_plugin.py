@@ -51,6 +51,7 @@ from prospecting_conformance.target import (
 )
 
 FAULTS_VAR = "PROSPECTING_REFERENCE_FAULTS"
+VARIATIONS_VAR = "PROSPECTING_REFERENCE_VARIATIONS"
 EMBEDDED_VAR = "PROSPECTING_EMBEDDED"
 REPORTS_DIR_VAR = "PROSPECTING_REPORTS_DIR"
 
@@ -128,6 +129,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="embedded server only: switch on a fault from the catalogue (repeatable)",
     )
     group.addoption(
+        "--reference-variation",
+        dest="prospecting_variations",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="embedded server only: switch on a conformant variation (repeatable)",
+    )
+    group.addoption(
         "--baseline",
         dest="prospecting_baseline",
         metavar="FILE",
@@ -174,13 +183,16 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(exc)) from None
     os.environ[REPORTS_DIR_VAR] = str(reports_dir(config).resolve())
     faults = config.getoption("prospecting_faults")
+    variations = config.getoption("prospecting_variations")
     embedded = not (
         config.getoption("prospecting_base_url") or os.environ.get(ENV_VARS["base_url"])
     )
-    if faults and not embedded:
-        raise pytest.UsageError("--reference-fault only applies to the embedded server")
+    if (faults or variations) and not embedded:
+        raise pytest.UsageError(
+            "--reference-fault and --reference-variation only apply to the embedded server"
+        )
     if embedded:
-        server = EmbeddedServer(faults)
+        server = EmbeddedServer(faults, variations)
         try:
             os.environ.update(server.start())
         except EmbeddedServerError as exc:
@@ -188,6 +200,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_embedded] = server
         os.environ[EMBEDDED_VAR] = "1"
         os.environ[FAULTS_VAR] = ",".join(faults)
+        os.environ[VARIATIONS_VAR] = ",".join(variations)
     # Options win over the environment, the embedded server's included.
     for dest, var in OPTION_VARS.items():
         value = config.getoption(dest)
@@ -229,7 +242,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         return []
     embedded = os.environ.get(EMBEDDED_VAR) == "1"
     faults = os.environ.get(FAULTS_VAR) or "none"
-    kind = f"embedded reference server (faults: {faults})" if embedded else "live target"
+    varied = os.environ.get(VARIATIONS_VAR) or "none"
+    kind = (
+        f"embedded reference server (faults: {faults}; variations: {varied})"
+        if embedded
+        else "live target"
+    )
     return [
         f"prospecting target: {os.environ.get(ENV_VARS['base_url'])} ({kind})",
         f"prospecting profile: {os.environ.get(ENV_VARS['profile'], 'default')}, "
