@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -30,11 +29,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prospecting_conformance.forked import run_pytest
 from prospecting_conformance.reference.faults import FAULTS, Fault
 from prospecting_conformance.reference.variations import VARIATIONS, Variation
 from prospecting_conformance.reporting.write import write_reports
 
-__all__ = ["RunResult", "conformance_command", "embedded_env", "judge", "main", "run_one"]
+__all__ = [
+    "RunResult",
+    "conformance_args",
+    "conformance_command",
+    "embedded_env",
+    "judge",
+    "judge_variation",
+    "main",
+    "run_one",
+]
 
 CONTROL_SEEDS = (101, 202, 303)
 FAULT_SEED = 404
@@ -56,11 +65,16 @@ class RunResult:
     summary: dict[str, Any] | None
 
 
-def conformance_command(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
-    """The conformance run as CI starts it, with its own reports directory."""
-    pytest = [sys.executable, "-m", "pytest", "tests/conformance", "-q", "-p", "no:cacheprovider"]
+def conformance_args(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
+    """pytest's arguments for the conformance run as CI starts it, with its own reports."""
+    pytest = ["tests/conformance", "-q", "-p", "no:cacheprovider"]
     run = ["--profile", profile, "--seed", str(seed), "--reports-dir", str(reports)]
     return [*pytest, *run, *extra]
+
+
+def conformance_command(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
+    """The conformance run as CI starts it, with its own reports directory."""
+    return [sys.executable, "-m", "pytest", *conformance_args(profile, seed, reports, *extra)]
 
 
 def embedded_env() -> dict[str, str]:
@@ -83,29 +97,26 @@ def run_one(
     the kill is decided, the rest would only cost time. Other failures do not stop it.
     """
     directory = reports / label
-    command = conformance_command("quick", seed, directory, "--no-shrink")
+    command = conformance_args("quick", seed, directory, "--no-shrink")
     for fault in faults:
         command += ["--reference-fault", fault.name]
         for rule in fault.caught_by:
             command += ["--stop-on-rule", rule]
     for variation in variations:
         command += ["--reference-variation", variation]
-    env = embedded_env()
     started = time.monotonic()
-    completed = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, check=False
-    )
+    # Forked from a warm interpreter (forked.py): the matrix shares its start-up.
+    exit_status = run_pytest(command, project, embedded_env(), reports / f"{label}.log")
     wall = round(time.monotonic() - started, 2)
-    (reports / f"{label}.log").write_text(completed.stdout + completed.stderr, encoding="utf-8")
     summary_path = directory / "summary.json"
     if not summary_path.exists():
-        return RunResult(label, completed.returncode, (), 0, 1, None, wall, None)
+        return RunResult(label, exit_status, (), 0, 1, None, wall, None)
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     rules = tuple(sorted({f["rule"] for f in summary["findings"]}))
     unexplained = sum(1 for t in summary["failedTests"] if not t["findings"])
     return RunResult(
         label,
-        completed.returncode,
+        exit_status,
         rules,
         len(summary["findings"]),
         unexplained,
