@@ -19,6 +19,7 @@ import asyncio
 import gzip
 import itertools
 import json
+import math
 import random
 import re
 import time
@@ -171,7 +172,7 @@ class Gateway:
             if not opens:
                 return None
             blocked_until = self._blocked_until[key] = now + BURST_SECONDS
-        wait = max(1, int(-(-(blocked_until - now) // 1)))
+        wait = max(1, math.ceil(blocked_until - now))  # whole seconds (I12)
         return self.error(
             429, "Rate limit exceeded.", f"Retry in {wait} s.", {"Retry-After": str(wait)}
         )
