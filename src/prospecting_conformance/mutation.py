@@ -63,6 +63,7 @@ class RunResult:
     seconds_to_first_failure: float | None
     wall_seconds: float
     summary: dict[str, Any] | None
+    cpu_seconds: float | None = None
 
 
 def conformance_args(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
@@ -106,11 +107,12 @@ def run_one(
         command += ["--reference-variation", variation]
     started = time.monotonic()
     # Forked from a warm interpreter (forked.py): the matrix shares its start-up.
-    exit_status = run_pytest(command, project, embedded_env(), reports / f"{label}.log")
+    forked = run_pytest(command, project, embedded_env(), reports / f"{label}.log")
+    exit_status, cpu = forked.exit_status, forked.cpu_seconds
     wall = round(time.monotonic() - started, 2)
     summary_path = directory / "summary.json"
     if not summary_path.exists():
-        return RunResult(label, exit_status, (), 0, 1, None, wall, None)
+        return RunResult(label, exit_status, (), 0, 1, None, wall, None, cpu)
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     rules = tuple(sorted({f["rule"] for f in summary["findings"]}))
     unexplained = sum(1 for t in summary["failedTests"] if not t["findings"])
@@ -123,6 +125,7 @@ def run_one(
         summary.get("secondsToFirstFailure"),
         wall,
         summary,
+        cpu,
     )
 
 
@@ -295,6 +298,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         failed += [row["name"] for row in rows if not row["passed"]] + hidden
     document["wall_seconds"] = round(time.monotonic() - started, 1)
+    # The cost independent of the machine's other load: on two idle cores, about half this.
+    cpus = [r.cpu_seconds for r in results.values()]
+    document["cpu_seconds"] = None if None in cpus else round(sum(c or 0.0 for c in cpus), 1)
     (reports / "mutation.json").write_text(json.dumps(document, indent=2) + "\n", "utf-8")
     control_summary = results[controls[0]["label"]].summary if controls else None
     if control_summary is not None:
@@ -327,7 +333,7 @@ def _print_matrix(document: dict[str, Any]) -> None:
     print(
         f"\nmutation score {document['score']:.0%} ({document['killed']}/{document['total']}), "
         f"control {'clean' if control['clean'] else 'NOT CLEAN'} over {len(control['runs'])} "
-        f"seed(s), {document['wall_seconds']}s"
+        f"seed(s), {document['wall_seconds']}s (CPU {document['cpu_seconds']}s)"
     )
     if "variations" in document:
         print(
