@@ -25,6 +25,7 @@ from prospecting_conformance.findings import Exchange, Finding
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.rails import (
     DEFAULT_RETRY_AFTER_S,
+    WEATHER_STATUSES,
     Rails,
     RequestBudgetExceeded,
     WritesNotAllowed,
@@ -33,7 +34,7 @@ from prospecting_conformance.redaction import Redactor
 from prospecting_conformance.secret import Secret
 from prospecting_conformance.spec import Spec, load_spec
 from prospecting_conformance.target import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig
-from prospecting_conformance.wire import RETRY_WEATHER, RailsTransport
+from prospecting_conformance.wire import RETRY_ON, RailsTransport
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_S",
@@ -199,7 +200,7 @@ class ProspectingClient:
         raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
         headers: Mapping[str, HeaderValue] | None = None,
-        retry_weather: bool = True,
+        retry_on: frozenset[int] = WEATHER_STATUSES,
     ) -> Observed:
         return self.request(
             "getProspectingJob",
@@ -208,7 +209,7 @@ class ProspectingClient:
             raw_key=raw_key,
             account_group_id=account_group_id,
             headers=headers,
-            retry_weather=retry_weather,
+            retry_on=retry_on,
         )
 
     def cancel_job(
@@ -259,13 +260,13 @@ class ProspectingClient:
         raw_key: HeaderValue | None = None,
         account_group_id: str | None = None,
         method: str | None = None,
-        retry_weather: bool = True,
+        retry_on: frozenset[int] = WEATHER_STATUSES,
     ) -> Observed:
         """Any operation of the spec. `json=None` sends no JSON body; `content` sends raw bytes.
 
         `method` overrides the spec's method (405 tests); the account group defaults to the
-        target's own. `retry_weather=False` sends it once, even if the answer is a 429 or a
-        5xx that the rails would otherwise send again (the rate-limit tests need the 429).
+        target's own. `retry_on` are the weather statuses the rails may send it again on
+        (default all of them; the rate-limit tests leave out 429, since they need to see it).
         """
         operation = self.spec.operation(operation_id)
         params = {"accountGroupId": account_group_id or self.config.account_group_id}
@@ -280,7 +281,7 @@ class ProspectingClient:
             headers=headers,
             key=key,
             raw_key=raw_key,
-            retry_weather=retry_weather,
+            retry_on=retry_on,
         )
 
     def get_url(
@@ -291,7 +292,7 @@ class ProspectingClient:
         key: KeyName | None = "all",
         raw_key: HeaderValue | None = None,
         headers: Mapping[str, HeaderValue] | None = None,
-        retry_weather: bool = True,
+        retry_on: frozenset[int] = WEATHER_STATUSES,
     ) -> Observed:
         """GET a URL the target gave us (a Location header), relative or absolute."""
         absolute = self._http.base_url.join(url)
@@ -308,7 +309,7 @@ class ProspectingClient:
             headers=headers,
             key=key,
             raw_key=raw_key,
-            retry_weather=retry_weather,
+            retry_on=retry_on,
         )
 
     def send_undeclared(
@@ -359,7 +360,7 @@ class ProspectingClient:
         headers: Mapping[str, HeaderValue] | None = None,
         key: KeyName | None,
         raw_key: HeaderValue | None,
-        retry_weather: bool = True,
+        retry_on: frozenset[int] = WEATHER_STATUSES,
     ) -> Observed:
         request = self._http.build_request(
             method,
@@ -367,7 +368,7 @@ class ProspectingClient:
             json=json,
             content=content,
             headers=self._headers(headers, key, raw_key),
-            extensions={RETRY_WEATHER: retry_weather},
+            extensions={RETRY_ON: retry_on},
         )
         self._log(
             "%s %s headers=%s",

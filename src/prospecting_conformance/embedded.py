@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from prospecting_conformance.target import ENV_VARS
 
@@ -36,21 +36,33 @@ def check_faults(faults: Sequence[str]) -> None:
     # embedded run needs.
     from prospecting_conformance.reference.faults import FAULTS
 
-    for name in faults:
-        if name not in FAULTS:
-            close = difflib.get_close_matches(name, FAULTS, n=1)
+    _check_names(faults, FAULTS, "fault")
+
+
+def check_variations(variations: Sequence[str]) -> None:
+    """Refuse an unknown variation name in one line, as `check_faults` does faults."""
+    from prospecting_conformance.reference.variations import VARIATIONS
+
+    _check_names(variations, VARIATIONS, "variation")
+
+
+def _check_names(names: Sequence[str], catalogue: Collection[str], kind: str) -> None:
+    for name in names:
+        if name not in catalogue:
+            close = difflib.get_close_matches(name, catalogue, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise EmbeddedServerError(
-                f"unknown --reference-fault {name!r}{hint}: "
-                "`python -m prospecting_conformance.reference --list-faults` lists them"
+                f"unknown --reference-{kind} {name!r}{hint}: "
+                f"`python -m prospecting_conformance.reference --list-{kind}s` lists them"
             )
 
 
 class EmbeddedServer:
     """A reference server subprocess; `start()` returns the environment that targets it."""
 
-    def __init__(self, faults: Sequence[str] = ()) -> None:
+    def __init__(self, faults: Sequence[str] = (), variations: Sequence[str] = ()) -> None:
         self.faults = tuple(faults)
+        self.variations = tuple(variations)
         self._process: subprocess.Popen[str] | None = None
         # A file, not a pipe: a pipe nobody reads would block the server once it fills.
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
@@ -68,6 +80,8 @@ class EmbeddedServer:
         ]
         for fault in self.faults:
             command += ["--fault", fault]
+        for variation in self.variations:
+            command += ["--variation", variation]
         self._process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,

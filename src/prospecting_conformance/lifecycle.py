@@ -262,9 +262,9 @@ def wait_for_terminal_status(
             # The poller keeps its own retry policy (a poll is repeated anyway): the rails'
             # weather retries would multiply it.
             observed = (
-                client.get_url(url, retry_weather=False)
+                client.get_url(url, retry_on=frozenset())
                 if url
-                else client.get_job(job_id, retry_weather=False)
+                else client.get_job(job_id, retry_on=frozenset())
             )
         except TransportFailure as failure:
             transient += 1

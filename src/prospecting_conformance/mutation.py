@@ -6,7 +6,14 @@ the rules the catalogue says must catch it. A failure on any other rule (or a cr
 count: a suite that fails for the wrong reason would miss the real regression. Control runs
 on the unfaulted server, under several seeds, must find nothing.
 
+With `--variations`, the matrix also measures the other half of a gate's worth: silence on a
+conformant API that is not the reference server. The quick profile runs once per conformant
+variation (reference/variations.py) and once with all of them on; any finding is a false
+alarm (the false-alarm score is variations passed / variations). Every fault then runs again
+with all those variations on: `killed_under_variations` says that no variation hides it.
+
     python -m prospecting_conformance.mutation [--jobs N] [--fault NAME ...] [--seeds N]
+        [--variations [--variation NAME ...] [--skip-variation NAME ...]]
 """
 
 from __future__ import annotations
@@ -14,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -23,13 +29,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prospecting_conformance.forked import run_pytest
 from prospecting_conformance.reference.faults import FAULTS, Fault
+from prospecting_conformance.reference.variations import VARIATIONS, Variation
 from prospecting_conformance.reporting.write import write_reports
 
-__all__ = ["RunResult", "conformance_command", "embedded_env", "judge", "main", "run_one"]
+__all__ = [
+    "RunResult",
+    "conformance_args",
+    "conformance_command",
+    "embedded_env",
+    "judge",
+    "judge_variation",
+    "main",
+    "run_one",
+]
 
 CONTROL_SEEDS = (101, 202, 303)
 FAULT_SEED = 404
+VARIATION_SEED = 505
+ALL_VARIATIONS = "all-variations"
 
 
 @dataclass(frozen=True)
@@ -39,17 +58,24 @@ class RunResult:
     label: str
     exit_status: int
     rules: tuple[str, ...]
+    findings: int
     unexplained_failures: int
     seconds_to_first_failure: float | None
     wall_seconds: float
     summary: dict[str, Any] | None
+    cpu_seconds: float | None = None
+
+
+def conformance_args(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
+    """pytest's arguments for the conformance run as CI starts it, with its own reports."""
+    pytest = ["tests/conformance", "-q", "-p", "no:cacheprovider"]
+    run = ["--profile", profile, "--seed", str(seed), "--reports-dir", str(reports)]
+    return [*pytest, *run, *extra]
 
 
 def conformance_command(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
     """The conformance run as CI starts it, with its own reports directory."""
-    pytest = [sys.executable, "-m", "pytest", "tests/conformance", "-q", "-p", "no:cacheprovider"]
-    run = ["--profile", profile, "--seed", str(seed), "--reports-dir", str(reports)]
-    return [*pytest, *run, *extra]
+    return [sys.executable, "-m", "pytest", *conformance_args(profile, seed, reports, *extra)]
 
 
 def embedded_env() -> dict[str, str]:
@@ -63,39 +89,43 @@ def run_one(
     seed: int,
     reports: Path,
     project: Path,
+    variations: Sequence[str] = (),
 ) -> RunResult:
-    """Run the quick profile against a fresh embedded server with `faults` switched on.
+    """Run the quick profile against a fresh embedded server with `faults` (and `variations`)
+    switched on.
 
     A faulted run stops at the first failure that names a rule expected to catch its fault:
     the kill is decided, the rest would only cost time. Other failures do not stop it.
     """
     directory = reports / label
-    command = conformance_command("quick", seed, directory, "--no-shrink")
+    command = conformance_args("quick", seed, directory, "--no-shrink")
     for fault in faults:
         command += ["--reference-fault", fault.name]
         for rule in fault.caught_by:
             command += ["--stop-on-rule", rule]
-    env = embedded_env()
+    for variation in variations:
+        command += ["--reference-variation", variation]
     started = time.monotonic()
-    completed = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, check=False
-    )
+    # Forked from a warm interpreter (forked.py): the matrix shares its start-up.
+    forked = run_pytest(command, project, embedded_env(), reports / f"{label}.log")
+    exit_status, cpu = forked.exit_status, forked.cpu_seconds
     wall = round(time.monotonic() - started, 2)
-    (reports / f"{label}.log").write_text(completed.stdout + completed.stderr, encoding="utf-8")
     summary_path = directory / "summary.json"
     if not summary_path.exists():
-        return RunResult(label, completed.returncode, (), 1, None, wall, None)
+        return RunResult(label, exit_status, (), 0, 1, None, wall, None, cpu)
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     rules = tuple(sorted({f["rule"] for f in summary["findings"]}))
     unexplained = sum(1 for t in summary["failedTests"] if not t["findings"])
     return RunResult(
         label,
-        completed.returncode,
+        exit_status,
         rules,
+        len(summary["findings"]),
         unexplained,
         summary.get("secondsToFirstFailure"),
         wall,
         summary,
+        cpu,
     )
 
 
@@ -123,8 +153,25 @@ def judge(fault: Fault, result: RunResult) -> dict[str, Any]:
     }
 
 
+def _clean(result: RunResult) -> bool:
+    return result.exit_status == 0 and not result.rules and not result.unexplained_failures
+
+
+def judge_variation(variation: Variation | None, result: RunResult) -> dict[str, Any]:
+    """A variation passes when the suite stays silent: any finding or failure is a false alarm."""
+    return {
+        "name": variation.name if variation else ALL_VARIATIONS,
+        "kind": variation.kind if variation else "all",
+        "passed": _clean(result),
+        "findings": result.findings,
+        "rules": list(result.rules),
+        "exit_status": result.exit_status,
+        "seconds": result.wall_seconds,
+    }
+
+
 def _control(result: RunResult) -> dict[str, Any]:
-    clean = result.exit_status == 0 and not result.rules and not result.unexplained_failures
+    clean = _clean(result)
     return {
         "label": result.label,
         "clean": clean,
@@ -134,33 +181,80 @@ def _control(result: RunResult) -> dict[str, Any]:
     }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+Plan = list[tuple[str, tuple[Fault, ...], int, tuple[str, ...]]]
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m prospecting_conformance.mutation")
     # Runs spend much of their time waiting on jobs and Retry-After: four fit two cores.
     parser.add_argument("--jobs", type=int, default=4, help="runs at once (default 4)")
     parser.add_argument("--fault", action="append", default=[], help="only these faults")
     parser.add_argument("--seeds", type=int, default=len(CONTROL_SEEDS), help="control runs")
     parser.add_argument("--reports-dir", default="reports", help="where mutation.json goes")
+    parser.add_argument(
+        "--variations",
+        action="store_true",
+        help="also run every conformant variation, all of them at once, and every fault again "
+        "with all of them on (the false-alarm score)",
+    )
+    parser.add_argument(
+        "--variation", action="append", default=[], help="with --variations: only these"
+    )
+    parser.add_argument(
+        "--skip-variation",
+        action="append",
+        default=[],
+        help="with --variations: leave this one out (repeatable)",
+    )
+    return parser
+
+
+def _chosen_variations(args: argparse.Namespace) -> list[Variation]:
+    if not args.variations:
+        return []
+    chosen = [VARIATIONS[name] for name in dict.fromkeys(args.variation)] or list(
+        VARIATIONS.values()
+    )
+    return [v for v in chosen if v.name not in args.skip_variation]
+
+
+def _plan(faults: Sequence[Fault], variations: Sequence[Variation], seeds: int) -> Plan:
+    """Every run of the matrix, the full runs (controls, variations) first, so that the pool
+    does not end waiting on one long straggler; faulted runs stop at their kill."""
+    plan: Plan = [(f"control-{seed}", (), seed, ()) for seed in CONTROL_SEEDS[:seeds]]
+    if variations:
+        names = tuple(v.name for v in variations)
+        plan.append((ALL_VARIATIONS, (), VARIATION_SEED, names))
+        plan += [(f"variation-{v.name}", (), VARIATION_SEED, (v.name,)) for v in variations]
+        plan += [(f"{fault.name}+variations", (fault,), FAULT_SEED, names) for fault in faults]
+    plan += [(fault.name, (fault,), FAULT_SEED, ()) for fault in faults]
+    return plan
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     unknown = sorted(set(args.fault) - set(FAULTS))
     if unknown:
         parser.error(f"unknown fault(s) {', '.join(unknown)}; see --list-faults of the server")
+    unknown = sorted(set(args.variation + args.skip_variation) - set(VARIATIONS))
+    if unknown:
+        parser.error(f"unknown variation(s) {', '.join(unknown)}; see --list-variations")
     named = list(dict.fromkeys(args.fault))  # a fault named twice runs once
     faults = [FAULTS[name] for name in named] if named else list(FAULTS.values())
+    variations = _chosen_variations(args)
     project = Path.cwd()
     reports = Path(args.reports_dir).resolve()
     runs_dir = reports / "mutation"
     runs_dir.mkdir(parents=True, exist_ok=True)
 
     started = time.monotonic()
-    plan: list[tuple[str, tuple[Fault, ...], int]] = [
-        (f"control-{seed}", (), seed) for seed in CONTROL_SEEDS[: args.seeds]
-    ] + [(fault.name, (fault,), FAULT_SEED) for fault in faults]
+    plan = _plan(faults, variations, args.seeds)
     results: dict[str, RunResult] = {}
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {
-            label: pool.submit(run_one, label, chosen, seed, runs_dir, project)
-            for label, chosen, seed in plan
+            label: pool.submit(run_one, label, chosen, seed, runs_dir, project, varied)
+            for label, chosen, seed, varied in plan
         }
         for done, (label, future) in enumerate(futures.items(), start=1):
             results[label] = future.result()
@@ -170,25 +264,49 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"({results[label].wall_seconds}s)",
                 flush=True,
             )
-    controls = [_control(results[label]) for label, _, _ in plan if label.startswith("control-")]
+    controls = [_control(results[label]) for label, *_ in plan if label.startswith("control-")]
     matrix = [judge(fault, results[fault.name]) for fault in faults]
+    for row in matrix:
+        under = results.get(f"{row['name']}+variations")
+        row["killed_under_variations"] = (
+            None if under is None else judge(FAULTS[row["name"]], under)["killed"]
+        )
     killed = sum(1 for row in matrix if row["killed"])
     control_clean = all(c["clean"] for c in controls)
     document: dict[str, Any] = {
         "score": round(killed / len(matrix), 4) if matrix else 1.0,
         "killed": killed,
         "total": len(matrix),
-        "wall_seconds": round(time.monotonic() - started, 1),
+        "wall_seconds": 0.0,
         "faults": matrix,
         "control": {"clean": control_clean, "runs": controls},
     }
+    failed = [row["name"] for row in matrix if not row["killed"]]
+    if variations:
+        rows = [judge_variation(v, results[f"variation-{v.name}"]) for v in variations]
+        rows.append(judge_variation(None, results[ALL_VARIATIONS]))
+        passed = sum(1 for row in rows if row["passed"])
+        hidden = [row["name"] for row in matrix if not row["killed_under_variations"]]
+        document.update(
+            variations=rows,
+            false_alarm_score=round(passed / len(rows), 4),
+            variations_passed=passed,
+            variations_total=len(rows),
+            score_under_variations=round((len(matrix) - len(hidden)) / len(matrix), 4)
+            if matrix
+            else 1.0,
+        )
+        failed += [row["name"] for row in rows if not row["passed"]] + hidden
+    document["wall_seconds"] = round(time.monotonic() - started, 1)
+    # The cost independent of the machine's other load: on two idle cores, about half this.
+    cpus = [r.cpu_seconds for r in results.values()]
+    document["cpu_seconds"] = None if None in cpus else round(sum(c or 0.0 for c in cpus), 1)
     (reports / "mutation.json").write_text(json.dumps(document, indent=2) + "\n", "utf-8")
     control_summary = results[controls[0]["label"]].summary if controls else None
     if control_summary is not None:
         write_reports(reports, control_summary)
     _print_matrix(document)
-    survived = [row["name"] for row in matrix if not row["killed"]]
-    return 1 if survived or not control_clean else 0
+    return 1 if failed or not control_clean else 0
 
 
 def _print_matrix(document: dict[str, Any]) -> None:
@@ -196,18 +314,33 @@ def _print_matrix(document: dict[str, Any]) -> None:
     print(f"{'fault':40} {'family':10} {'verdict':9} {'first failure':>13}  rules")
     for row in document["faults"]:
         verdict = "killed" if row["killed"] else "SURVIVED"
+        if row["killed_under_variations"] is False:
+            verdict = "HIDDEN" if row["killed"] else verdict
         first = row["seconds_to_first_failure"]
         shown = f"{first:.1f}s" if first is not None else "-"
         rules = ",".join(row["rules"]) or "-"
         print(f"{row['name']:40} {row['family']:10} {verdict:9} {shown:>13}  {rules}")
         if row["note"]:
             print(f"{'':40} {row['note']}")
+    for row in document.get("variations", []):
+        verdict = "silent" if row["passed"] else "FALSE ALARM"
+        rules = ",".join(row["rules"]) or "-"
+        print(
+            f"{row['name']:40} {row['kind']:14} {verdict:11} {row['findings']:>4} finding(s)  "
+            f"{rules}  ({row['seconds']}s)"
+        )
     control = document["control"]
     print(
         f"\nmutation score {document['score']:.0%} ({document['killed']}/{document['total']}), "
         f"control {'clean' if control['clean'] else 'NOT CLEAN'} over {len(control['runs'])} "
-        f"seed(s), {document['wall_seconds']}s"
+        f"seed(s), {document['wall_seconds']}s (CPU {document['cpu_seconds']}s)"
     )
+    if "variations" in document:
+        print(
+            f"false-alarm score {document['false_alarm_score']:.0%} "
+            f"({document['variations_passed']}/{document['variations_total']}), "
+            f"mutation score under all variations {document['score_under_variations']:.0%}"
+        )
 
 
 if __name__ == "__main__":

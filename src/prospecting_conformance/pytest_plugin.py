@@ -26,7 +26,12 @@ from typing import Any
 import pytest
 
 from prospecting_conformance.client import ProspectingClient, TransportFailure
-from prospecting_conformance.embedded import EmbeddedServer, EmbeddedServerError, check_faults
+from prospecting_conformance.embedded import (
+    EmbeddedServer,
+    EmbeddedServerError,
+    check_faults,
+    check_variations,
+)
 from prospecting_conformance.findings import ConformanceError
 from prospecting_conformance.fuzz import unexpected_methods, writing_operations
 from prospecting_conformance.interruption import Interruption
@@ -48,6 +53,7 @@ from prospecting_conformance.settings import (
     REPORTS_DIR_VAR,
     SEED_LIMIT,
     SEED_VAR,
+    VARIATIONS_VAR,
     SettingsError,
     check_reports_dir,
     check_seed,
@@ -144,6 +150,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="embedded server only: switch on a fault from the catalogue (repeatable)",
     )
     group.addoption(
+        "--reference-variation",
+        dest="prospecting_variations",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="embedded server only: switch on a conformant variation (repeatable)",
+    )
+    group.addoption(
         "--baseline",
         dest="prospecting_baseline",
         metavar="FILE",
@@ -221,19 +235,23 @@ def _configure_run(config: pytest.Config) -> bool:
     if baseline:
         Baseline.load(Path(baseline))
     faults = config.getoption("prospecting_faults")
+    variations = config.getoption("prospecting_variations")
     embedded = ENV_VARS["base_url"] not in options and not user_env.get(ENV_VARS["base_url"])
-    if faults and not embedded:
-        raise SettingsError("--reference-fault only applies to the embedded server")
+    for option, names in (("--reference-fault", faults), ("--reference-variation", variations)):
+        if names and not embedded:
+            raise SettingsError(f"{option} only applies to the embedded server")
     server_env: dict[str, str] | None = None
     if embedded:
         check_faults(faults)
-        server = EmbeddedServer(faults)
+        check_variations(variations)
+        server = EmbeddedServer(faults, variations)
         config.stash[_embedded] = server
         server_env = server.start()
     os.environ.update(resolve(options, user_env, server_env))
     os.environ[REPORTS_DIR_VAR] = str(directory)
     os.environ[EMBEDDED_VAR] = "1" if embedded else "0"
     os.environ[FAULTS_VAR] = ",".join(faults)
+    os.environ[VARIATIONS_VAR] = ",".join(variations)
     os.environ.setdefault(SEED_VAR, str(random.randrange(SEED_LIMIT)))
     return embedded
 
@@ -262,7 +280,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         return []
     target = target_from_env()
     faults = os.environ.get(FAULTS_VAR) or "none"
-    kind = f"embedded reference server (faults: {faults})" if target.embedded else "live target"
+    varied = os.environ.get(VARIATIONS_VAR) or "none"
+    kind = (
+        f"embedded reference server (faults: {faults}; variations: {varied})"
+        if target.embedded
+        else "live target"
+    )
     seed = run_seed()
     return [
         f"prospecting target: {target.base_url} ({kind})",

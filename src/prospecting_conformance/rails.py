@@ -261,12 +261,16 @@ class Rails:
 
         self.store.update(pause)
 
-    def send_again(self, method: str, url: str, status: int, attempt: int) -> bool:
+    def send_again(
+        self, method: str, url: str, status: int, attempt: int, *, created: bool = False
+    ) -> bool:
         """After attempt number `attempt` was answered `status`: whether to send it again.
 
         Waits a 500's or a 502's backoff first (a 429's wait is the pause `admit` keeps). A 429
-        refused the request unprocessed, so any request may be sent again; a 500 or a 502 may
-        have left it half done, so only a request that is idempotent is.
+        refused the request unprocessed, so any request may be sent again. A 500 or a 502 may
+        have left it half done: an idempotent request is sent again; one that is not (a start)
+        only when the answer names nothing it `created` (no Location), since a job the API
+        made and did not name is one the run could never find again.
         """
         if status not in WEATHER_STATUSES:
             return False
@@ -274,7 +278,8 @@ class Rails:
         operation = self.spec.match(method, path)
         label = operation.operation_id if operation else f"{method.upper()} {path}"
         idempotent = operation.idempotent if operation else method.lower() in IDEMPOTENT_METHODS
-        again = attempt < WEATHER_ATTEMPTS and (status == 429 or idempotent)
+        safe = status == 429 or idempotent or not created
+        again = attempt < WEATHER_ATTEMPTS and safe
         self.note_weather(label, status, retried=again)
         if not again:
             return False

@@ -47,6 +47,7 @@ REPORTS_DIR_VAR = "PROSPECTING_REPORTS_DIR"
 SPEC_VAR = "PROSPECTING_SPEC"
 # Set by the controller for its workers, never by a user.
 FAULTS_VAR = "PROSPECTING_REFERENCE_FAULTS"
+VARIATIONS_VAR = "PROSPECTING_REFERENCE_VARIATIONS"
 EMBEDDED_VAR = "PROSPECTING_EMBEDDED"
 
 # What a run does, as opposed to where the target is: the user's choice wins over the

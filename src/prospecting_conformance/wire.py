@@ -31,10 +31,15 @@ from requests.adapters import HTTPAdapter
 from schemathesis.engine import context as engine_context
 from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
 
-from prospecting_conformance.rails import BudgetRefusal, Rails, RequestBudgetExceeded
+from prospecting_conformance.rails import (
+    WEATHER_STATUSES,
+    BudgetRefusal,
+    Rails,
+    RequestBudgetExceeded,
+)
 
 __all__ = [
-    "RETRY_WEATHER",
+    "RETRY_ON",
     "RailsAdapter",
     "RailsTransport",
     "railed_engine_sessions",
@@ -42,9 +47,9 @@ __all__ = [
 ]
 
 
-# An httpx request extension: False sends the request once, weather or not (the rate-limit
-# tests need to see the 429 itself).
-RETRY_WEATHER = "prospecting_retry_weather"
+# An httpx request extension: the weather statuses the rails may send this request again on
+# (the rate-limit tests leave out 429, to see it; the poller keeps its own count, and none).
+RETRY_ON = "prospecting_retry_on"
 
 
 class RailsTransport(httpx.BaseTransport):
@@ -58,15 +63,19 @@ class RailsTransport(httpx.BaseTransport):
         self.settling = settling
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        retry = request.extensions.get(RETRY_WEATHER, True)
+        retry_on = request.extensions.get(RETRY_ON, WEATHER_STATUSES)
         attempt = 1
         while True:
             self.rails.admit(request.method, str(request.url), settling=self.settling)
             response = self.inner.handle_request(request)
             status = response.status_code
             self.rails.answered(status, response.headers.get("retry-after"))
-            if not retry or not self.rails.send_again(
-                request.method, str(request.url), status, attempt
+            if status not in retry_on or not self.rails.send_again(
+                request.method,
+                str(request.url),
+                status,
+                attempt,
+                created="location" in response.headers,
             ):
                 return response
             response.close()
@@ -95,7 +104,9 @@ class RailsAdapter(HTTPAdapter):
             self._admit(method, url)
             response = super().send(request, *args, **kwargs)
             self.rails.answered(response.status_code, response.headers.get("Retry-After"))
-            if not self.rails.send_again(method, url, response.status_code, attempt):
+            if not self.rails.send_again(
+                method, url, response.status_code, attempt, created="Location" in response.headers
+            ):
                 return response
             response.close()
             attempt += 1

@@ -148,6 +148,21 @@ def test_a_live_targets_key_left_in_the_shell_never_reaches_the_embedded_server(
             "--reference-fault only applies to the embedded server",
             id="fault-on-a-live-target",
         ),
+        pytest.param(
+            ["--reference-variation", "uuid_ids"],
+            {
+                "PROSPECTING_BASE_URL": "http://127.0.0.1:9",
+                "PROSPECTING_ACCOUNT_GROUP_ID": seed.PRIMARY_ACCOUNT_GROUP_ID,
+            },
+            "--reference-variation only applies to the embedded server",
+            id="variation-on-a-live-target",
+        ),
+        pytest.param(
+            ["--reference-variation", "uuid_idz"],
+            {},
+            "unknown --reference-variation 'uuid_idz' (did you mean 'uuid_ids'?)",
+            id="unknown-variation",
+        ),
     ],
 )
 def test_a_bad_setting_stops_the_run_in_one_line(

@@ -17,8 +17,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from prospecting_conformance.embedded import EmbeddedServer
 from prospecting_conformance.preflight import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
 from prospecting_conformance.reference import ReferenceServer, seed
 
@@ -213,3 +215,21 @@ def test_without_permission_to_write_no_job_is_ever_touched(
     for writing in ("startProspectingJob", "cancelProspectingJob"):
         assert summary["coverage"][writing]["observed"] == {}, writing
     assert summary["generatedCases"]["byOperation"]["listSalesNavigatorSavedSearches"] > 0
+
+
+def test_reference_variations_reach_the_embedded_server() -> None:
+    # Given the embedded server started the way --reference-variation starts it
+    server = EmbeddedServer(variations=["pretty_printed", "uuid_ids"])
+    try:
+        env = server.start()
+        # When the suite's target is asked for something
+        answer = httpx.get(
+            f"{env['PROSPECTING_BASE_URL']}/v1/accounts/{seed.PRIMARY_ACCOUNT_GROUP_ID}"
+            "/sales-navigator/saved-searches",
+            headers={"X-API-Key": env["PROSPECTING_KEY_ALL"]},
+        )
+    finally:
+        server.stop()
+    # Then it answers with both variations on
+    assert answer.text.startswith("{\n  ")
+    assert len(answer.json()["traceId"]) == 36

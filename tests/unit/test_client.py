@@ -28,6 +28,7 @@ from prospecting_conformance.target import TargetConfig
 BASE_URL = "https://api.test"
 LIST_PATH = "/v1/accounts/ag-1/sales-navigator/saved-searches"
 JOB_PATH = "/v1/accounts/ag-1/prospecting/job-1"
+START_PATH = "/v1/accounts/ag-1/prospecting"
 KEY_ALL = "sk_live_all_0123456789abcdef"
 KEY_READ = "sk_live_read_0123456789abcdef"
 OK = {"success": True, "data": {"items": []}, "error": None, "traceId": "t-1"}
@@ -290,7 +291,7 @@ def test_a_429_is_sent_again_once_its_retry_after_is_over(
     assert client.rails.weather.retried == {("listSalesNavigatorSavedSearches", 429): 1}
 
 
-def test_without_weather_retries_the_429_itself_is_returned(
+def test_without_retries_the_429_itself_is_returned(
     api: respx.MockRouter, client: ProspectingClient, clock: FakeClock
 ) -> None:
     api.get(LIST_PATH).mock(
@@ -300,26 +301,40 @@ def test_without_weather_retries_the_429_itself_is_returned(
         ]
     )
 
-    limited = client.request("listSalesNavigatorSavedSearches", retry_weather=False)
-    after = client.request("listSalesNavigatorSavedSearches", retry_weather=False)
+    limited = client.request("listSalesNavigatorSavedSearches", retry_on=frozenset())
+    after = client.request("listSalesNavigatorSavedSearches", retry_on=frozenset())
 
     assert (limited.status, after.status) == (429, 200)
     assert client.sent_at == [0.0, 2.0]
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "sent"),
+    ("method", "path", "headers", "sent"),
     [
-        pytest.param("get", LIST_PATH, 3, id="a-read-is-sent-again-up-to-3-times"),
-        pytest.param("post", JOB_PATH + "/cancel", 3, id="cancel-is-idempotent-by-I8"),
-        pytest.param("post", "/v1/accounts/ag-1/prospecting", 1, id="a-start-is-never-sent-twice"),
+        pytest.param("get", LIST_PATH, {}, 3, id="a-read-is-sent-again-up-to-3-times"),
+        pytest.param("post", JOB_PATH + "/cancel", {}, 3, id="cancel-is-idempotent-by-I8"),
+        pytest.param("post", START_PATH, {}, 3, id="a-start-that-named-no-job-is-sent-again"),
+        pytest.param(
+            "post",
+            START_PATH,
+            {"Location": JOB_PATH},
+            1,
+            id="a-start-that-named-a-job-is-never-sent-twice",
+        ),
     ],
 )
 def test_a_502_is_sent_again_only_when_that_is_safe(
-    api: respx.MockRouter, client: ProspectingClient, method: str, path: str, sent: int
+    api: respx.MockRouter,
+    client: ProspectingClient,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    sent: int,
 ) -> None:
     route = api.route(method=method.upper(), path=path).mock(
-        side_effect=lambda request: httpx.Response(502, json=error("upstream_error"))
+        side_effect=lambda request: httpx.Response(
+            502, json=error("upstream_error"), headers=headers
+        )
     )
     operation = client.spec.match(method, path)
     assert operation is not None

@@ -26,6 +26,7 @@ from prospecting_conformance.reference.server import (
     demo_target_config,
     uvicorn_config,
 )
+from prospecting_conformance.reference.variations import describe_variations, uvicorn_overrides
 
 __all__ = ["main"]
 
@@ -51,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     parser.add_argument(
+        "--variation",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a conformant variation (repeatable; see --list-variations)",
+    )
+    parser.add_argument(
+        "--list-variations", action="store_true", help="list the variations and exit"
+    )
+    parser.add_argument(
         "--print-env",
         action="store_true",
         help="print only `export` lines that target this server, then keep serving",
@@ -58,9 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _banner(base_url: str, faults: Sequence[str]) -> list[str]:
+def _banner(base_url: str, faults: Sequence[str], variations: Sequence[str]) -> list[str]:
     lines = [f"Prospecting API reference server at {base_url}"]
     lines.append(f"faults: {', '.join(faults) if faults else 'none'}")
+    lines.append(f"variations: {', '.join(variations) if variations else 'none'}")
     for group in seed.ACCOUNT_GROUPS:
         lines.append(f"account group {group}:")
         for key in seed.DEMO_KEYS.values():
@@ -87,8 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.list_faults:
         print("\n".join(describe_faults()))
         return 0
+    if args.list_variations:
+        print("\n".join(describe_variations()))
+        return 0
     try:
-        app = create_app(args.fault)
+        app = create_app(args.fault, variations=args.variation)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -106,13 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.print_env:
         lines = demo_target_config(base_url).env_lines()
     else:
-        lines = _banner(base_url, sorted(app.state.faults))
+        lines = _banner(base_url, sorted(app.state.faults), sorted(app.state.variations))
     # Flushed before serving, so a redirected `> env.sh &` is complete at once.
     print("\n".join(lines), flush=True)
     # uvicorn handles SIGINT/SIGTERM in the main thread, shuts down gracefully, then re-raises
     # the signal: Ctrl-C arrives here as KeyboardInterrupt once the server is down.
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
+        config = uvicorn_config(app, **uvicorn_overrides(app.state.variations))
+        uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 

@@ -27,8 +27,10 @@ from starlette.routing import Route
 
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.faults import resolve_faults
+from prospecting_conformance.reference.gateway import Gateway
 from prospecting_conformance.reference.seed import DemoKey
 from prospecting_conformance.reference.store import JobView, Prospect, ReferenceSettings, Store
+from prospecting_conformance.reference.variations import resolve_variations, vary_settings
 from prospecting_conformance.spec import load_spec
 
 __all__ = ["ERROR_CODES", "create_app"]
@@ -505,9 +507,14 @@ def create_app(
     settings: ReferenceSettings | None = None,
     *,
     store: Store | None = None,
+    variations: Iterable[str] = (),
 ) -> Starlette:
-    """The reference app; `faults` are names from FAULTS (a ValueError lists the valid ones)."""
+    """The reference app; `faults` are names from FAULTS, `variations` from VARIATIONS
+    (a ValueError lists the valid ones)."""
     chosen = resolve_faults(faults)
+    varied = resolve_variations(variations)
+    if varied:
+        settings = vary_settings(settings or ReferenceSettings(), varied)
     store = store or Store(settings, chosen)
     api = _Api(store, chosen)
     spec = load_spec()
@@ -535,6 +542,10 @@ def create_app(
     )
     # A trailing slash must be a 404 envelope, not a bare 307 redirect.
     app.router.redirect_slashes = False
+    if varied:
+        # Conformant variations (variations.py) wrap the app as a gateway would.
+        app.add_middleware(Gateway, variations=varied, error=api.error)
     app.state.store = store
     app.state.faults = chosen
+    app.state.variations = varied
     return app

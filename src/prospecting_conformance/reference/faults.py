@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from prospecting_conformance.reference.catalogue import resolve_names
+
 __all__ = ["FAULTS", "Fault", "FaultFamily", "describe_faults", "resolve_faults"]
 
 FaultFamily = Literal[
@@ -404,14 +406,7 @@ FAULTS: dict[str, Fault] = {f.name: f for f in _FAULTS}
 
 def resolve_faults(names: Iterable[str]) -> frozenset[str]:
     """The named faults as a set; a ValueError names the unknown ones and lists the valid."""
-    # A lone string is one name, not an iterable of one-letter names.
-    chosen = frozenset([names] if isinstance(names, str) else names)
-    unknown = sorted(chosen - FAULTS.keys())
-    if unknown:
-        raise ValueError(
-            f"unknown fault(s): {', '.join(unknown)}; valid faults: {', '.join(sorted(FAULTS))}"
-        )
-    return chosen
+    return resolve_names(names, FAULTS, "fault")
 
 
 def describe_faults() -> list[str]:

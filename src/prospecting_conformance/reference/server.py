@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.app import create_app
 from prospecting_conformance.reference.store import ReferenceSettings, Store
+from prospecting_conformance.reference.variations import uvicorn_overrides
 from prospecting_conformance.secret import Secret
 from prospecting_conformance.target import TargetConfig
 
@@ -86,11 +87,14 @@ def demo_target_config(base_url: str) -> TargetConfig:
 
 
 def serve_in_thread(
-    app: Any, host: str = "127.0.0.1", port: int = 0, *, name: str = "server"
+    app: Any, host: str = "127.0.0.1", port: int = 0, *, name: str = "server", **overrides: Any
 ) -> tuple[uvicorn.Server, threading.Thread, str]:
-    """Serve an ASGI app on uvicorn in a daemon thread; return it once it listens, and its URL."""
+    """Serve an ASGI app on uvicorn in a daemon thread; return it once it listens, and its URL.
+
+    `overrides` change the uvicorn configuration (a variation's keep-alive timeout).
+    """
     sock = bind_socket(host, port)
-    server = uvicorn.Server(uvicorn_config(app))
+    server = uvicorn.Server(uvicorn_config(app, **overrides))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
     thread.start()
     # Wait for the server to listen; a thread that dies first means startup failed.
@@ -114,10 +118,12 @@ class ReferenceServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        variations: Iterable[str] = (),
     ) -> None:
-        self.app = create_app(faults, settings)
+        self.app = create_app(faults, settings, variations=variations)
         self.store: Store = self.app.state.store
         self.faults: frozenset[str] = self.app.state.faults
+        self.variations: frozenset[str] = self.app.state.variations
         self._host, self._port = host, port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -134,7 +140,11 @@ class ReferenceServer:
 
     def start(self) -> ReferenceServer:
         self._server, self._thread, self._base_url = serve_in_thread(
-            self.app, self._host, self._port, name="reference-server"
+            self.app,
+            self._host,
+            self._port,
+            name="reference-server",
+            **uvicorn_overrides(self.variations),
         )
         return self
 

@@ -65,6 +65,11 @@ LAST_NAMES = ("Stone", "Blake", "Chen", "Weber", "Novak", "Okafor", "Silva", "La
 HEADLINES = ("Head of Growth", "VP Sales", None, "Director of Operations", "CFO")
 
 
+def hex_id(number: int) -> str:
+    """The reference server's own id format: 24 hex digits, like the docs' examples."""
+    return f"{number:024x}"
+
+
 @dataclass(frozen=True)
 class ReferenceSettings:
     """Job timings and quotas; the defaults keep a quick conformance run quick."""
@@ -81,6 +86,8 @@ class ReferenceSettings:
     # How much longer than advertised the key stays blocked under retry_after_not_honoured.
     retry_after_overrun_seconds: float = 3.0
     clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
+    # How job and prospect ids are written (a conformant variation makes them UUIDs).
+    id_format: Callable[[int], str] = field(default=hex_id, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -274,7 +281,7 @@ class Store:
     # -- internals -----------------------------------------------------------------------------
 
     def _new_id(self) -> str:
-        return f"{next(self._ids):024x}"
+        return self.settings.id_format(next(self._ids))
 
     def _plan(self, kind: SearchKind) -> _Plan:
         s = self.settings
