@@ -46,6 +46,8 @@ __all__ = [
 ]
 
 CONTROL_SEEDS = (101, 202, 303)
+# What multiprocessing's forkserver answers for a child whose exit status it could not read.
+LOST_EXIT_STATUS = 255
 FAULT_SEED = 404
 VARIATION_SEED = 505
 ALL_VARIATIONS = "all-variations"
@@ -114,6 +116,10 @@ def run_one(
     if not summary_path.exists():
         return RunResult(label, exit_status, (), 0, 1, None, wall, None, cpu)
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    if exit_status == LOST_EXIT_STATUS:
+        # The forkserver lost the child's status (multiprocessing reports 255 when it cannot
+        # read it); the run itself wrote its verdict's status before it ended.
+        exit_status = int(summary.get("exitStatus", exit_status))
     rules = tuple(sorted({f["rule"] for f in summary["findings"]}))
     unexplained = sum(1 for t in summary["failedTests"] if not t["findings"])
     return RunResult(

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from prospecting_conformance import mutation
+from prospecting_conformance.forked import ForkedRun
 from prospecting_conformance.mutation import RunResult, judge_variation, main
 from prospecting_conformance.reference.faults import FAULTS, Fault
 from prospecting_conformance.reference.variations import VARIATIONS
@@ -149,3 +150,34 @@ def test_every_fault_is_judged_once_per_column() -> None:
     labels = [label for label, *_ in plan]
     assert len(labels) == len(set(labels))
     assert len(labels) == 3 + 2 * len(FAULTS) + len(VARIATIONS) + 1
+
+
+@pytest.mark.parametrize(
+    ("forked_status", "verdict_status", "seen"),
+    [
+        pytest.param(255, 0, 0, id="a-lost-status-is-read-from-the-runs-own-summary"),
+        pytest.param(1, 0, 1, id="a-status-the-child-reported-is-kept"),
+    ],
+)
+def test_run_one_takes_the_exit_status_the_run_reported(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    forked_status: int,
+    verdict_status: int,
+    seen: int,
+) -> None:
+    # Given a run that wrote its summary, and a forkserver that may have lost its status
+    def run_pytest(argv: Sequence[str], cwd: Path, env: Any, log: Path) -> Any:
+        directory = tmp_path / "run"
+        directory.mkdir()
+        summary = {"findings": [], "failedTests": [], "exitStatus": verdict_status}
+        (directory / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+        return ForkedRun(forked_status, None)
+
+    monkeypatch.setattr(mutation, "run_pytest", run_pytest)
+
+    # When the matrix reads the run
+    result = mutation.run_one("run", (), 1, tmp_path, tmp_path)
+
+    # Then 255 (unknown) gives way to the run's own status; a real status stands
+    assert result.exit_status == seen
