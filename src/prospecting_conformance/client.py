@@ -24,7 +24,6 @@ from prospecting_conformance.clock import Clock, Sleep
 from prospecting_conformance.findings import Exchange, Finding
 from prospecting_conformance.observed import Observed
 from prospecting_conformance.rails import (
-    DEFAULT_RETRY_AFTER_S,
     WEATHER_STATUSES,
     Rails,
     RequestBudgetExceeded,
@@ -37,7 +36,6 @@ from prospecting_conformance.target import ENV_VARS, KEY_FIELDS, KeyName, Target
 from prospecting_conformance.wire import RETRY_ON, RailsTransport
 
 __all__ = [
-    "DEFAULT_RETRY_AFTER_S",
     "ForeignURLRefused",
     "HeaderValue",
     "MissingRoleKey",

@@ -11,7 +11,6 @@ import pytest
 import respx
 
 from prospecting_conformance.client import (
-    DEFAULT_RETRY_AFTER_S,
     ForeignURLRefused,
     MissingRoleKey,
     ProspectingClient,
@@ -21,7 +20,7 @@ from prospecting_conformance.client import (
 )
 from prospecting_conformance.clock import FakeClock
 from prospecting_conformance.observed import Observed
-from prospecting_conformance.rails import JITTER_ALLOWANCE_S
+from prospecting_conformance.rails import DEFAULT_RETRY_AFTER_S, JITTER_ALLOWANCE_S
 from prospecting_conformance.spec import Spec
 from prospecting_conformance.target import TargetConfig
 
