@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from prospecting_conformance.mutation import conformance_command, embedded_env
+from prospecting_conformance.mutation.matrix import conformance_command, embedded_env
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS_S = {"quick": 30.0, "default": 120.0}
@@ -55,7 +55,7 @@ def run_profile(profile: str, seed: int) -> float:
 def run_mutation(jobs: int) -> dict[str, Any]:
     """One run of the mutation matrix; its mutation.json, with the wall time measured here."""
     with tempfile.TemporaryDirectory(prefix="bench-mutation-") as reports:
-        module = [sys.executable, "-m", "prospecting_conformance.mutation"]
+        module = [sys.executable, "-m", "prospecting_conformance.mutation.matrix"]
         result, wall = timed([*module, "--jobs", str(jobs), "--reports-dir", reports])
         path = Path(reports, "mutation.json")
         if not path.exists():

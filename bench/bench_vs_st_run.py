@@ -48,9 +48,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from prospecting_conformance.embedded import EmbeddedServer
-from prospecting_conformance.profiles import PROFILE_SETTINGS, ProfileSettings
 from prospecting_conformance.reference import seed
+from prospecting_conformance.target.embedded import EmbeddedServer
+from prospecting_conformance.target.profiles import PROFILE_SETTINGS, ProfileSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "openapi" / "prospecting-api.yaml"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.jobs import StartJob, start_accepted
-from prospecting_conformance.pytest_plugin import require_setting
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.plugin.hooks import require_setting
+from prospecting_conformance.run.jobs import StartJob, start_accepted
+from prospecting_conformance.target.config import TargetConfig
 
 
 @pytest.fixture

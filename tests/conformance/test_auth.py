@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import check_status
-from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.pytest_plugin import SkipUnlessWritable
-from prospecting_conformance.spec import load_spec
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.checks.expectations import check_status
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import raise_for_findings
+from prospecting_conformance.plugin.hooks import SkipUnlessWritable
+from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.config import TargetConfig
 
 OPERATIONS = sorted(load_spec().operations)
 

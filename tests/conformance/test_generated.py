@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.findings import ConformanceError
-from prospecting_conformance.fuzz import (
+from prospecting_conformance.core.findings import ConformanceError
+from prospecting_conformance.fuzz.schema import (
     fuzz_schema,
     reachability_problems,
     run_stateful,
     spec_links,
 )
-from prospecting_conformance.pytest_plugin import target_from_env, terminal_progress
-from prospecting_conformance.session import RunContext, run_rails, run_seed
-from prospecting_conformance.spec import load_spec
+from prospecting_conformance.plugin.hooks import target_from_env, terminal_progress
+from prospecting_conformance.run.context import RunContext, run_rails, run_seed
+from prospecting_conformance.spec.model import load_spec
 
 # The controller exported the target before collection, so the schema can be built here and
 # give one test per operation; its requests pass the run's rails like the client's do.

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import (
+from prospecting_conformance.checks.expectations import (
     check_job_ids_unique,
     check_job_status,
     check_status,
 )
-from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.jobs import StartJob, follow_location, job_id, run_to_end
-from prospecting_conformance.lifecycle import JobTracker
-from prospecting_conformance.pytest_plugin import require_setting
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.checks.lifecycle import JobTracker
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import raise_for_findings
+from prospecting_conformance.plugin.hooks import require_setting
+from prospecting_conformance.run.jobs import StartJob, follow_location, job_id, run_to_end
+from prospecting_conformance.target.config import TargetConfig
 
 pytestmark = pytest.mark.usefixtures("writes")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import check_prospect, check_status
-from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.pytest_plugin import RequireKey, require_setting
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.checks.expectations import check_prospect, check_status
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import raise_for_findings
+from prospecting_conformance.plugin.hooks import RequireKey, require_setting
+from prospecting_conformance.target.config import TargetConfig
 
 
 def test_known_provider_id_answers_that_prospect(

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import (
+from prospecting_conformance.checks.expectations import (
     check_status,
     permission_matrix,
 )
-from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.jobs import job_id, start_accepted, start_body
-from prospecting_conformance.observed import Observed
-from prospecting_conformance.pytest_plugin import (
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import raise_for_findings
+from prospecting_conformance.core.observed import Observed
+from prospecting_conformance.plugin.hooks import (
     RequireKey,
     SkipUnlessWritable,
     require_setting,
     require_writes,
 )
-from prospecting_conformance.spec import load_spec
-from prospecting_conformance.target import Role, TargetConfig
+from prospecting_conformance.run.jobs import job_id, start_accepted, start_body
+from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.config import Role, TargetConfig
 
 MATRIX = [
     pytest.param(operation_id, role, allowed, id=f"{operation_id}-{role}")

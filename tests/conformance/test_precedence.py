@@ -14,10 +14,7 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.jobs import job_id, start_accepted, start_body
-from prospecting_conformance.precedence import (
+from prospecting_conformance.checks.precedence import (
     FOREIGN_GROUP,
     MALFORMED_BODY,
     MISSING_SCOPE,
@@ -29,14 +26,17 @@ from prospecting_conformance.precedence import (
     lacking_role,
     precedence_table,
 )
-from prospecting_conformance.pytest_plugin import (
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import raise_for_findings
+from prospecting_conformance.plugin.hooks import (
     RequireKey,
     SkipUnlessWritable,
     require_setting,
     require_writes,
 )
-from prospecting_conformance.spec import load_spec
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.run.jobs import job_id, start_accepted, start_body
+from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.config import TargetConfig
 
 TABLE = [pytest.param(case, id=case.id) for case in precedence_table(load_spec())]
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import (
+from prospecting_conformance.checks.expectations import (
     check_pacing,
     check_retry_after,
     check_status,
     retry_after_seconds,
 )
-from prospecting_conformance.findings import ConformanceError, raise_for_findings
-from prospecting_conformance.pytest_plugin import RequireKey
-from prospecting_conformance.rails import WEATHER_STATUSES
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
+from prospecting_conformance.plugin.hooks import RequireKey
+from prospecting_conformance.rails.gate import WEATHER_STATUSES
 
 LIST = "listSalesNavigatorSavedSearches"
 # The rails may send these requests again on a server error, never on the 429 they look for.

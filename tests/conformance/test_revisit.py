@@ -3,7 +3,7 @@
 Some regressions need time or a second look: a job forgotten once it ended, progress lost
 in an archive, a cancelled job that a worker resumes. No poll a test makes right away shows
 them. This test runs after the others and looks again at every job the run has seen; the
-ledger (RunContext.jobs, through the client's observer) judges each answer against
+job history (RunContext.jobs, through the client's observer) judges each answer against
 everything seen of that job before, and names its history.
 """
 
@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import check_status
-from prospecting_conformance.findings import ConformanceError, Finding, raise_for_findings
-from prospecting_conformance.ledger import JobRecord
-from prospecting_conformance.session import RunContext
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.checks.expectations import check_status
+from prospecting_conformance.checks.job_history import JobRecord
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import ConformanceError, Finding, raise_for_findings
+from prospecting_conformance.run.context import RunContext
+from prospecting_conformance.target.config import TargetConfig
 
 
 def _credentials(target: TargetConfig, record: JobRecord) -> dict[str, Any] | None:
@@ -45,7 +45,7 @@ def test_every_job_seen_is_still_there_as_it_was(
                 **(_credentials(target, record) or {}),
             )
         except ConformanceError as judged:
-            found += judged.findings  # the ledger's verdict on this answer; look at the rest
+            found += judged.findings  # the job history's verdict on this answer; look at the rest
             continue
         why = f"Looked again at job {record.job_id!r} (seen as: {record.story()})"
         found += check_status(observed, "L2", 200, why)

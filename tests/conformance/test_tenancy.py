@@ -6,18 +6,18 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.expectations import (
+from prospecting_conformance.checks.expectations import (
     check_groups_disjoint,
     check_not_reachable,
     check_status,
     data_of,
 )
-from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.jobs import StartJob, job_id, start_body
-from prospecting_conformance.pytest_plugin import RequireKey, SkipUnlessWritable, require_setting
-from prospecting_conformance.spec import load_spec
-from prospecting_conformance.target import KeyName, TargetConfig
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import raise_for_findings
+from prospecting_conformance.plugin.hooks import RequireKey, SkipUnlessWritable, require_setting
+from prospecting_conformance.run.jobs import StartJob, job_id, start_body
+from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.config import KeyName, TargetConfig
 
 OPERATIONS = sorted(load_spec().operations)
 

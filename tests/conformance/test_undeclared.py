@@ -12,12 +12,7 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.findings import raise_for_findings
-from prospecting_conformance.pytest_plugin import require_writes
-from prospecting_conformance.spec import load_spec
-from prospecting_conformance.target import TargetConfig
-from prospecting_conformance.undeclared import (
+from prospecting_conformance.checks.undeclared import (
     READ_METHODS,
     UNKNOWN_PATHS,
     UndeclaredMethod,
@@ -25,6 +20,11 @@ from prospecting_conformance.undeclared import (
     check_unknown_path,
     undeclared_methods,
 )
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.findings import raise_for_findings
+from prospecting_conformance.plugin.hooks import require_writes
+from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.config import TargetConfig
 
 # Ids that need not exist: method dispatch happens on the route, before any look-up (I14).
 PATH_VALUES = {"jobId": "no-such-job-u1-000000000000", "providerId": "no-such-provider-u1"}

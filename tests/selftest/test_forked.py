@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prospecting_conformance.forked import run_pytest
+from prospecting_conformance.mutation.forked import run_pytest
 
 TESTS = """
 import os

@@ -24,8 +24,8 @@ import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from prospecting_conformance.reference import ReferenceServer
-from prospecting_conformance.settings import ALL_VARS
-from prospecting_conformance.verdict import EXIT_INTERRUPTED
+from prospecting_conformance.run.verdict import EXIT_INTERRUPTED
+from prospecting_conformance.target.settings import ALL_VARS
 
 ROOT = Path(__file__).resolve().parents[2]
 # The test during which the interrupt arrives: it polls a 30 s job for about a second.

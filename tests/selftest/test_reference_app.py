@@ -17,12 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
+from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.reference import FAULTS, ReferenceServer, ReferenceSettings, seed
 from prospecting_conformance.reference.app import ERROR_CODES
 from prospecting_conformance.reference.server import demo_target_config
-from prospecting_conformance.secret import Secret
-from prospecting_conformance.spec import load_spec
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.config import TargetConfig
 
 PRIMARY, FOREIGN = seed.PRIMARY_ACCOUNT_GROUP_ID, seed.FOREIGN_ACCOUNT_GROUP_ID
 BASE = f"/v1/accounts/{PRIMARY}"

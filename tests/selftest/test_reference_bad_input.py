@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prospecting_conformance.reference import ReferenceServer, seed
-from prospecting_conformance.spec import load_spec
+from prospecting_conformance.spec.model import load_spec
 
 TRACE_ID = re.compile(r"[0-9a-f]{24}")
 PRIMARY = seed.PRIMARY_ACCOUNT_GROUP_ID

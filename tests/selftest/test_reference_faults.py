@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from prospecting_conformance.checks.rules import RULES
 from prospecting_conformance.reference import FAULTS, ReferenceServer, ReferenceSettings, seed
-from prospecting_conformance.rules import RULES
 
 # Short jobs keep the lifecycle probes quick; the slow search is slow enough to cancel.
 SETTINGS = ReferenceSettings(

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from prospecting_conformance.fuzz import spec_links
+from prospecting_conformance.fuzz.schema import spec_links
 from prospecting_conformance.reference import ReferenceServer, seed
 from prospecting_conformance.reference.variations import VARIATIONS
-from prospecting_conformance.spec import DEFAULT_SPEC_PATH, load_spec
+from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH, load_spec
 
 # The path parameters schemathesis cannot guess: with a random accountGroupId every case is a
 # 403 (DESIGN.md §7), with a random providerId every look-up is a 404. Negative cases still

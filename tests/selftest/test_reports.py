@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from prospecting_conformance.checks.rules import FAMILIES, RULES
 from prospecting_conformance.reference import FAULTS, ReferenceServer, seed
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.summary import RunFacts, build_summary
-from prospecting_conformance.rules import FAMILIES, RULES
-from prospecting_conformance.spec import load_spec
-from prospecting_conformance.target import PROFILES
+from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.config import PROFILES
 
 if TYPE_CHECKING:
     from conftest import SuiteRun, SuiteRunner

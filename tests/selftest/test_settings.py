@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from prospecting_conformance.reference import seed
-from prospecting_conformance.verdict import EXIT_MISCONFIGURED
+from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED
 
 if TYPE_CHECKING:
     from conftest import SuiteRunner

@@ -9,6 +9,7 @@ test meets it first and whatever jobs it strands; a rule nothing exercised is no
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -188,7 +189,7 @@ def test_a_run_that_tested_nothing_is_incomplete_not_a_pass(
 
 
 MARKING_PLUGIN = """
-from prospecting_conformance.verdict import mark_incomplete
+from prospecting_conformance.run.verdict import mark_incomplete
 
 
 def pytest_runtest_call(item):
@@ -204,7 +205,9 @@ def test_code_that_marks_the_run_incomplete_makes_it_incomplete(
 ) -> None:
     # Given code in the test processes that marks the run incomplete (as a spent budget does)
     (tmp_path / "marking_plugin.py").write_text(MARKING_PLUGIN, encoding="utf-8")
-    env = {"PYTHONPATH": str(tmp_path)}
+    env = {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    }
 
     # When a clean run ends
     run = suite_runner.run(

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.client import ProspectingClient
-from prospecting_conformance.clock import FakeClock
-from prospecting_conformance.observed import Observed
-from prospecting_conformance.redaction import Redactor
-from prospecting_conformance.secret import Secret
-from prospecting_conformance.spec import Spec, load_spec
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.clock import FakeClock
+from prospecting_conformance.core.observed import Observed
+from prospecting_conformance.core.redaction import Redactor
+from prospecting_conformance.core.secret import Secret
+from prospecting_conformance.spec.model import Spec, load_spec
+from prospecting_conformance.target.config import TargetConfig
 
 BASE_URL = "https://api.test"
 ACCOUNT_GROUP_ID = "ag-1"

@@ -31,7 +31,7 @@ from prospecting_conformance.reference.gateway import Gateway
 from prospecting_conformance.reference.seed import DemoKey
 from prospecting_conformance.reference.store import JobView, Prospect, ReferenceSettings, Store
 from prospecting_conformance.reference.variations import resolve_variations, vary_settings
-from prospecting_conformance.spec import load_spec
+from prospecting_conformance.spec.model import load_spec
 
 __all__ = ["ERROR_CODES", "create_app"]
 

@@ -32,7 +32,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prospecting_conformance.reference import seed
-from prospecting_conformance.spec import load_spec
+from prospecting_conformance.spec.model import load_spec
 
 __all__ = ["ErrorResponder", "Gateway"]
 

@@ -17,12 +17,12 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
+from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.app import create_app
 from prospecting_conformance.reference.store import ReferenceSettings, Store
 from prospecting_conformance.reference.variations import uvicorn_overrides
-from prospecting_conformance.secret import Secret
-from prospecting_conformance.target import TargetConfig
+from prospecting_conformance.target.config import TargetConfig
 
 __all__ = ["ReferenceServer", "bind_socket", "demo_target_config", "uvicorn_config"]
 

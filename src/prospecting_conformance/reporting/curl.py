@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from prospecting_conformance.findings import Exchange
-from prospecting_conformance.replay import response_id
+from prospecting_conformance.core.findings import Exchange
+from prospecting_conformance.run.replay import response_id
 
 # Waits shorter than this are the client's own pace, not the job's age.
 MIN_WAIT_S = 0.05

@@ -8,15 +8,15 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from prospecting_conformance.findings import Exchange
+from prospecting_conformance.checks.rules import RULES
+from prospecting_conformance.core.findings import Exchange
 from prospecting_conformance.reporting.curl import curl_command
 from prospecting_conformance.reporting.drafts import severity
-from prospecting_conformance.rules import RULES
 
 __all__ = ["render_html"]
 
 _environment = Environment(
-    loader=PackageLoader("prospecting_conformance", "templates"),
+    loader=PackageLoader("prospecting_conformance.reporting", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from prospecting_conformance.fuzz import spec_links
+from prospecting_conformance.checks.rules import FAMILIES
+from prospecting_conformance.fuzz.schema import spec_links
 from prospecting_conformance.reporting.baseline import Baseline
-from prospecting_conformance.rules import FAMILIES
-from prospecting_conformance.spec import Spec
-from prospecting_conformance.verdict import LeftJob, Outcome, judge
+from prospecting_conformance.run.verdict import LeftJob, Outcome, judge
+from prospecting_conformance.spec.model import Spec
 
 __all__ = ["ItemOutcome", "RunFacts", "build_summary"]
 

@@ -1,0 +1,1 @@
+"""The rules (DESIGN.md §5): the registry, and one module per family of checks."""

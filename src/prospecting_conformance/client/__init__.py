@@ -1,0 +1,1 @@
+"""The suite's HTTP client for the Prospecting API."""

@@ -1,0 +1,1 @@
+"""The values every layer shares: findings, observed responses, secrets, redaction, time."""

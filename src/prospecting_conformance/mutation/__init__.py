@@ -1,0 +1,1 @@
+"""The mutation matrix: the suite against the reference server once per fault."""

@@ -1,0 +1,1 @@
+"""The thin pytest layer over the library."""

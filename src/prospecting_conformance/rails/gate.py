@@ -1,0 +1,341 @@
+"""The safety rails of a run: one gate that every request to the target passes, whoever sends it.
+
+The suite's own client, every schemathesis check (auth probes and undeclared methods
+included), the stateful phase, the preflight and settle all send through `Rails.admit` before
+a request leaves the machine and report the status back through `Rails.answered`
+(`wire.py` holds the adapters that put the gate in front of httpx and requests). The gate
+holds what DESIGN.md §4 promises a live target:
+
+- **writes only when allowed**: a method other than GET, HEAD or OPTIONS is refused unless
+  the target allows writes;
+- **the target's origin only**: no request, and so no key, goes to any other host;
+- **one request budget** for the whole run, with a reserve kept for settling the jobs the
+  run started: when it is spent, `RequestBudgetExceeded` stops the run;
+- **one rate**: consecutive requests leave at least `1 / max_rate` seconds apart, so no
+  one-second window holds more than `max_rate` of them;
+- **`Retry-After`**: after a 429 nothing leaves until the target's pause is over;
+- **weather is retried, not judged**: a 429, or a 500 or 502 (the statuses the docs list for
+  a healthy API's bad moments), is sent again, a bounded number of times, when sending it
+  again is safe; what still fails after the last attempt is the API's answer, and the rules
+  judge it. Every such response is counted in the run's `Weather`.
+
+The numbers live in a `Ledger` behind a store: in memory for one process, or in a locked file
+that the xdist workers and the controller share, so that the budget and the rate are the
+run's, not each process's.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import math
+import os
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol, TypeVar
+from urllib.parse import urlsplit
+
+from prospecting_conformance.core.clock import Clock, Sleep
+from prospecting_conformance.spec.model import IDEMPOTENT_METHODS, Spec, load_spec
+from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+
+__all__ = [
+    "DEFAULT_RETRY_AFTER_S",
+    "JITTER_ALLOWANCE_S",
+    "READ_METHODS",
+    "SETTLE_REQUESTS_PER_JOB",
+    "WEATHER_ATTEMPTS",
+    "WEATHER_STATUSES",
+    "BudgetRefusal",
+    "FileLedgerStore",
+    "HostNotAllowed",
+    "Ledger",
+    "MemoryLedgerStore",
+    "Rails",
+    "RailsRefusal",
+    "RequestBudgetExceeded",
+    "Weather",
+    "WritesNotAllowed",
+    "retry_after_seconds",
+]
+
+# The methods that cannot change anything on the target (RFC 9110 safe methods, less TRACE,
+# which a gateway may forward with the request's headers, the key included).
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Settle looks a job up, cancels it if it is still going and looks again.
+SETTLE_REQUESTS_PER_JOB = 3
+
+# What the rails wait after a 429 whose Retry-After is missing or unreadable (S2 reports the
+# header; the run still must not hammer a target that asked it to slow down).
+DEFAULT_RETRY_AFTER_S = 1.0
+
+# Requests are spaced a little wider than 1 / rate: what leaves here on time can still reach
+# the target some milliseconds early or late, and no one-second window there may hold one
+# request too many. The allowance is the jitter tolerated per second of requests.
+JITTER_ALLOWANCE_S = 0.1
+
+# What a healthy API answers now and then (D3 documents all three for every operation): a
+# rate limit, an internal or an upstream error. Sent again up to WEATHER_ATTEMPTS times in all.
+WEATHER_STATUSES = frozenset({429, 500, 502})
+WEATHER_ATTEMPTS = 3
+# The first wait after a 500 or 502; it doubles with each attempt (a 429 says its own wait).
+WEATHER_BACKOFF_S = 0.25
+
+_SECONDS = re.compile(r"^[0-9]+$")
+
+T = TypeVar("T")
+
+
+class RailsRefusal(Exception):
+    """The rails refused to send a request; nothing left the machine."""
+
+
+class WritesNotAllowed(RailsRefusal):
+    """The request could change the target (a write method), and writes are off."""
+
+
+class HostNotAllowed(RailsRefusal):
+    """The request is for another origin than the target's; no key is sent there."""
+
+
+class BudgetRefusal(RailsRefusal):
+    """The budget is spent, said as an ordinary error where a BaseException would go unseen.
+
+    schemathesis' engine runs the stateful phase in a thread of its own: there a
+    `RequestBudgetExceeded` would end the thread silently. The engine reports this error as a
+    failed step instead, and the loop that reads its events stops the run (`fuzz.run_stateful`).
+    """
+
+
+class RequestBudgetExceeded(BaseException):
+    """The run's request budget is spent: the run stops.
+
+    A BaseException, like KeyboardInterrupt, on purpose: Hypothesis and schemathesis catch
+    `Exception` to record, replay and shrink a failing case, and a spent budget must stop the
+    run, not become a failing example that is replayed (refused again) many times over.
+    """
+
+
+def retry_after_seconds(value: str | None) -> float:
+    """A 429's Retry-After in seconds (whole seconds per I12; a default when unreadable)."""
+    raw = (value or "").strip()
+    return float(raw) if _SECONDS.fullmatch(raw) else DEFAULT_RETRY_AFTER_S
+
+
+@dataclass
+class Ledger:
+    """The run-wide numbers the rails keep (clock readings are `time.monotonic`, system-wide)."""
+
+    sent: int = 0
+    next_slot: float = -math.inf
+    paused_until: float = -math.inf
+    # Jobs each process started and has not yet seen end: what settle will need.
+    open_jobs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Weather:
+    """The target's bad moments, by (operation, status): retried, and still there at the end."""
+
+    retried: Counter[tuple[str, int]] = field(default_factory=Counter)
+    persisted: Counter[tuple[str, int]] = field(default_factory=Counter)
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            "retried": {f"{op} {status}": n for (op, status), n in self.retried.items()},
+            "persisted": {f"{op} {status}": n for (op, status), n in self.persisted.items()},
+        }
+
+
+class LedgerStore(Protocol):
+    def update(self, change: Callable[[Ledger], T]) -> T:
+        """Apply `change` to the ledger atomically and return what it returns."""
+
+
+class MemoryLedgerStore:
+    """The ledger of one process."""
+
+    def __init__(self) -> None:
+        self._ledger = Ledger()
+        self._lock = threading.Lock()
+
+    def update(self, change: Callable[[Ledger], T]) -> T:
+        with self._lock:
+            return change(self._ledger)
+
+
+class FileLedgerStore:
+    """The ledger in a file under an exclusive lock: shared by every process of a run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def update(self, change: Callable[[Ledger], T]) -> T:
+        with self._lock, open(self.path, "a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            text = handle.read()
+            ledger = Ledger(**json.loads(text)) if text else Ledger()
+            result = change(ledger)
+            handle.seek(0)
+            handle.truncate()
+            # JSON has no infinity; the ledger's "never" is written as a very old reading.
+            handle.write(json.dumps({k: _finite(v) for k, v in asdict(ledger).items()}))
+            return result
+
+
+def _finite(value: object) -> object:
+    return -1e300 if value == -math.inf else value
+
+
+class Rails:
+    """The gate: `admit` before a request leaves, `answered` when its status is known."""
+
+    def __init__(
+        self,
+        config: TargetConfig,
+        *,
+        store: LedgerStore | None = None,
+        spec: Spec | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        process: str | None = None,
+    ) -> None:
+        self.config = config
+        self.spec = spec or load_spec()
+        self.store: LedgerStore = store or MemoryLedgerStore()
+        self.clock = clock
+        self.sleep = sleep
+        self.process = process or str(os.getpid())
+        origin = urlsplit(config.base_url)
+        self._origin = (origin.scheme, origin.hostname, origin.port)
+        self._spacing = (1.0 + JITTER_ALLOWANCE_S) / config.max_rate
+        # What this process sent, as clock readings: the proof of pacing in unit tests.
+        self.sent_at: list[float] = []
+        # Why the budget stopped the run, once it has (the message of RequestBudgetExceeded).
+        self.spent: str | None = None
+        self.weather = Weather()
+
+    @property
+    def requests_sent(self) -> int:
+        """Requests sent by this process."""
+        return len(self.sent_at)
+
+    @property
+    def paused_until(self) -> float:
+        return self.store.update(lambda ledger: ledger.paused_until)
+
+    def admit(self, method: str, url: str, *, settling: bool = False) -> float:
+        """Wait for this request's turn and return the clock reading at which it leaves.
+
+        Raises a `RailsRefusal` for a request that must never leave, and
+        `RequestBudgetExceeded` when the budget is spent (`settling` may use the reserve).
+        """
+        self._refuse_foreign_origin(url)
+        self._refuse_unallowed_write(method)
+        slot = self.store.update(lambda ledger: self._take_slot(ledger, settling))
+        while True:
+            now = self.clock()
+            wait = max(slot, self.paused_until) - now
+            if wait <= 0:
+                break
+            self.sleep(wait)
+        self.sent_at.append(now)
+        return now
+
+    def answered(self, status: int, retry_after: str | None) -> None:
+        """A response arrived: after a 429, pause every sender for Retry-After seconds."""
+        if status != 429:
+            return
+        until = self.clock() + retry_after_seconds(retry_after)
+
+        def pause(ledger: Ledger) -> None:
+            ledger.paused_until = max(ledger.paused_until, until)
+
+        self.store.update(pause)
+
+    def send_again(
+        self, method: str, url: str, status: int, attempt: int, *, created: bool = False
+    ) -> bool:
+        """After attempt number `attempt` was answered `status`: whether to send it again.
+
+        Waits a 500's or a 502's backoff first (a 429's wait is the pause `admit` keeps). A 429
+        refused the request unprocessed, so any request may be sent again. A 500 or a 502 may
+        have left it half done: an idempotent request is sent again; one that is not (a start)
+        only when the answer names nothing it `created` (no Location), since a job the API
+        made and did not name is one the run could never find again.
+        """
+        if status not in WEATHER_STATUSES:
+            return False
+        path = urlsplit(url).path
+        operation = self.spec.match(method, path)
+        label = operation.operation_id if operation else f"{method.upper()} {path}"
+        idempotent = operation.idempotent if operation else method.lower() in IDEMPOTENT_METHODS
+        safe = status == 429 or idempotent or not created
+        again = attempt < WEATHER_ATTEMPTS and safe
+        self.note_weather(label, status, retried=again)
+        if not again:
+            return False
+        if status != 429:
+            self.sleep(WEATHER_BACKOFF_S * 2 ** (attempt - 1))
+        return True
+
+    def note_weather(self, operation: str, status: int, *, retried: bool) -> None:
+        """Count one 429 or 5xx: sent again (`retried`), or the last answer the run got."""
+        (self.weather.retried if retried else self.weather.persisted)[(operation, status)] += 1
+        import sys
+
+        print("WEATHER", id(self), operation, status, retried, file=sys.stderr)
+
+    def jobs_open(self, count: int) -> None:
+        """How many jobs this process started and has not seen end (the settle reserve)."""
+
+        def record(ledger: Ledger) -> None:
+            ledger.open_jobs[self.process] = count
+
+        self.store.update(record)
+
+    def _take_slot(self, ledger: Ledger, settling: bool) -> float:
+        reserve = 0 if settling else self._reserve(ledger)
+        if ledger.sent + 1 + reserve > self.config.max_requests:
+            kept = f", {reserve} kept to settle jobs" if reserve else ""
+            self.spent = (
+                f"request budget spent: {ledger.sent} of {self.config.max_requests} requests "
+                f"sent{kept} ({ENV_VARS['max_requests']}); the run stops here rather than load "
+                "the target further."
+            )
+            raise RequestBudgetExceeded(self.spent)
+        ledger.sent += 1
+        slot = max(self.clock(), ledger.next_slot, ledger.paused_until)
+        ledger.next_slot = slot + self._spacing
+        return slot
+
+    def _reserve(self, ledger: Ledger) -> int:
+        # Room for the jobs already open, and for one that the request being admitted may start.
+        may_start = 1 if self.config.allow_writes else 0
+        return SETTLE_REQUESTS_PER_JOB * (sum(ledger.open_jobs.values()) + may_start)
+
+    def _refuse_foreign_origin(self, url: str) -> None:
+        parts = urlsplit(url)
+        if (parts.scheme, parts.hostname, parts.port) != self._origin:
+            raise HostNotAllowed(
+                f"refusing to send a request to {parts.scheme}://{parts.netloc}: it is not the "
+                f"target {self.config.base_url}."
+            )
+
+    def _refuse_unallowed_write(self, method: str) -> None:
+        # Whatever the operation and the key: a broken API could accept an unknown key or
+        # route an undeclared method, and the write would then be real on staging.
+        if self.config.allow_writes or method.upper() in READ_METHODS:
+            return
+        raise WritesNotAllowed(
+            f"{method.upper()} could change the target, which does not allow writes "
+            f"(set {ENV_VARS['allow_writes']}=1 if it may)."
+        )

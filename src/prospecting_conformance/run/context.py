@@ -1,0 +1,151 @@
+"""The run-wide context: one place that sees every response, from any sender.
+
+The suite's client and the schemathesis layer both hand each response to
+`RunContext.observe`, which applies the envelope and spec rules (the library's validators,
+never a second copy), judges every job response against what the run has seen of that job
+(the job history), records statuses, traceIds and findings for the reports, and remembers every
+job the run started so none is left running at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from prospecting_conformance.checks.envelope import TraceIds, check_content_type, check_envelope
+from prospecting_conformance.checks.job_history import JobHistory
+from prospecting_conformance.checks.lifecycle import TERMINAL
+from prospecting_conformance.checks.schema import check_response
+from prospecting_conformance.core.findings import Finding, raise_for_findings
+from prospecting_conformance.core.observed import Observed
+from prospecting_conformance.core.redaction import Redactor
+from prospecting_conformance.rails.gate import FileLedgerStore, MemoryLedgerStore, Rails
+from prospecting_conformance.run.recorder import Recorder
+from prospecting_conformance.spec.model import Spec
+from prospecting_conformance.target.config import TargetConfig
+from prospecting_conformance.target.profiles import PROFILE_SETTINGS, ProfileSettings
+
+# Re-exported: the seed and shrinking are settings (settings.py), read here by older callers.
+from prospecting_conformance.target.settings import NO_SHRINK_VAR, SEED_VAR, run_seed, shrink
+
+__all__ = [
+    "LEDGER_VAR",
+    "NO_SHRINK_VAR",
+    "SEED_VAR",
+    "RunContext",
+    "activate",
+    "current",
+    "run_rails",
+    "run_seed",
+    "shrink",
+]
+
+# The file in which the run's processes share the rails' ledger (budget, rate, pause).
+LEDGER_VAR = "PROSPECTING_RAILS_LEDGER"
+
+JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
+
+
+@dataclass
+class RunContext:
+    target: TargetConfig
+    spec: Spec
+    seed: int
+    recorder: Recorder = field(default_factory=Recorder)
+    trace_ids: TraceIds = field(default_factory=TraceIds)
+
+    def __post_init__(self) -> None:
+        self.redactor = Redactor.for_target(self.target)
+        self.rails = run_rails(self.target)
+        self.jobs = JobHistory(self.spec, self.target.base_url)
+
+    @property
+    def profile(self) -> ProfileSettings:
+        return PROFILE_SETTINGS[self.target.profile]
+
+    def observe(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
+        """Check one response against every envelope and spec rule and record it."""
+        if observed.method == "HEAD":
+            # A HEAD answer has no body by definition (RFC 9110 §9.3.2): only its headers can
+            # be judged here; U1 judges its status and Allow.
+            findings = check_content_type(observed, self.spec)
+        elif observed.operation_id in self.spec.operations:
+            findings = check_response(observed, self.spec, self.trace_ids)
+        else:
+            # An undeclared method or path: no operation to hold it to, but the answer is
+            # still the API's and still wears the envelope.
+            findings = check_envelope(observed, self.spec, self.trace_ids)
+        self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
+        findings += self.jobs.observe(observed, self._account_group(observed.url))
+        self.recorder.observe(observed.operation_id, observed.status, generated=generated)
+        self._remember_unique(observed)
+        self.recorder.record(findings)
+        self._track_job(observed)
+        return findings
+
+    def raise_on_findings(self, observed: Observed) -> None:
+        """A client observer: judge the response and fail the test at once if it broke a rule."""
+        raise_for_findings(self.observe(observed))
+
+    def _remember_unique(self, observed: Observed) -> None:
+        """What the controller compares across workers: traceIds (E4), started job ids (L9)."""
+        where = (observed.operation_id, observed.status, observed.trace_id)
+        if observed.trace_id:
+            self.recorder.saw("traceIds", observed.trace_id, *where)
+        if observed.operation_id == "startProspectingJob" and 200 <= observed.status <= 299:
+            data = (observed.body or {}).get("data")
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                self.recorder.saw("startedJobIds", data["id"], *where)
+
+    def _track_job(self, observed: Observed) -> None:
+        if observed.operation_id not in JOB_OPERATIONS or not 200 <= observed.status < 300:
+            return
+        body: Any = observed.json
+        job = body.get("data") if isinstance(body, dict) else None
+        if isinstance(job, dict) and isinstance(job.get("id"), str):
+            status = job.get("status") if isinstance(job.get("status"), str) else None
+            self.recorder.track_job(job["id"], self._account_group(observed.url), status)
+            self.rails.jobs_open(
+                sum(1 for job in self.recorder.jobs.values() if job.get("status") not in TERMINAL)
+            )
+
+    def _account_group(self, url: str) -> str:
+        marker = "/v1/accounts/"
+        tail = urlsplit(url).path.split(marker, 1)[1] if marker in url else ""
+        return unquote(tail.split("/", 1)[0]) or self.target.account_group_id
+
+
+_rails: Rails | None = None
+
+
+def run_rails(target: TargetConfig) -> Rails:
+    """This process's rails for the run: one gate for every layer that sends.
+
+    The ledger is the file the controller names in the environment, so that xdist workers
+    and the controller share one budget and one rate; without it, this process's memory.
+    """
+    global _rails
+    if _rails is None or _rails.config != target:
+        path = os.environ.get(LEDGER_VAR)
+        store = FileLedgerStore(Path(path)) if path else MemoryLedgerStore()
+        _rails = Rails(target, store=store)
+    return _rails
+
+
+_current: RunContext | None = None
+
+
+def activate(context: RunContext | None) -> None:
+    """Make `context` the one the schemathesis checks report to (None to clear)."""
+    global _current
+    _current = context
+
+
+def current() -> RunContext:
+    if _current is None:
+        raise RuntimeError("no conformance run is active: the pytest plugin activates one")
+    return _current

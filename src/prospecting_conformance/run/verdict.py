@@ -1,0 +1,187 @@
+"""The run's verdict, computed from facts in one place, and the exit status that carries it.
+
+CI and release managers bet on one word and one number. Both are decided here, from what
+the run established (the findings with the baseline applied, the tests' outcomes, the jobs
+settle could not end, whether the run was interrupted or left incomplete), never from
+pytest's own exit status, which knows nothing of baselines or of jobs.
+
+    INTERRUPTED  130  Ctrl-C: the jobs were settled and the reports written, but never PASS
+    FAIL           1  a new finding, a test that failed without one, or a job left running
+    INCOMPLETE    75  nothing new failed, but the run could not do all it had to
+    PASS           0  everything the run exercised held, known issues aside
+
+The other exit statuses stop a run before it judges anything: 78 misconfigured, 69 target
+down (`preflight.py`). Other code marks the run incomplete with `mark_incomplete(reason)`:
+the reason travels with the process's recorder to the controller and into the summary.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from prospecting_conformance.target.preflight import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
+
+__all__ = [
+    "EXIT_INCOMPLETE",
+    "EXIT_INTERRUPTED",
+    "EXIT_MISCONFIGURED",
+    "EXIT_TARGET_DOWN",
+    "FindingKey",
+    "Judgement",
+    "LeftJob",
+    "Outcome",
+    "Verdict",
+    "incomplete_reasons",
+    "judge",
+    "mark_incomplete",
+]
+
+# sysexits.h EX_TEMPFAIL: "try again later" is what an incomplete run asks of CI.
+EXIT_INCOMPLETE = 75
+# 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
+
+FindingKey = tuple[str, str, int | None]
+
+
+class Verdict(enum.StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    INCOMPLETE = "incomplete"
+    INTERRUPTED = "interrupted"
+
+    @property
+    def exit_status(self) -> int:
+        return _EXIT_STATUS[self]
+
+
+_EXIT_STATUS = {
+    Verdict.PASS: 0,
+    Verdict.FAIL: 1,
+    Verdict.INCOMPLETE: EXIT_INCOMPLETE,
+    Verdict.INTERRUPTED: EXIT_INTERRUPTED,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one test ended, with the findings recorded while it ran."""
+
+    nodeid: str
+    outcome: str  # passed | failed | skipped
+    finding_keys: tuple[FindingKey, ...] = ()
+
+
+@dataclass(frozen=True)
+class LeftJob:
+    """A job settle could not end, with the test that started it ("" if unknown).
+
+    `cancel_ignored` says the target answered settle's cancel and the job still runs: the
+    cancel rule (L3) broken once more, as opposed to a job settle could not reach at all.
+    """
+
+    description: str
+    test: str = ""
+    cancel_ignored: bool = False
+
+
+# The rule a job that survives its cancel breaks (cancel a running job -> cancelled).
+CANCEL_RULE = "L3"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    # Failed tests that block the run: a new finding, or no finding at all to explain them.
+    blocking: frozenset[str]
+    # Jobs left running by a test whose every finding is a known issue: part of that issue.
+    known_jobs: tuple[str, ...]
+
+    @property
+    def exit_status(self) -> int:
+        return self.verdict.exit_status
+
+
+def judge(
+    findings: Sequence[Mapping[str, Any]],
+    outcomes: Iterable[Outcome],
+    left_running: Sequence[LeftJob] = (),
+    *,
+    incomplete: Sequence[str] = (),
+    interrupted: bool = False,
+) -> Judgement:
+    """The verdict. `findings` are summary findings: each with its key fields and `new`."""
+    new_keys = {_key(f) for f in findings if f["new"]}
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    # The baseline applies to findings: a failed test is explained when it recorded findings
+    # and every one of them is known.
+    blocking = [
+        o for o in failed if not o.finding_keys or any(k in new_keys for k in o.finding_keys)
+    ]
+    reasons = []
+    if new_keys:
+        reasons.append(f"{len(new_keys)} new finding(s)")
+    unexplained = [o.nodeid for o in blocking if not o.finding_keys]
+    if unexplained:
+        reasons.append(f"{len(unexplained)} test(s) failed without a rule finding")
+    explained_tests = {o.nodeid for o in failed if o not in blocking}
+    cancel_known = any(f["rule"] == CANCEL_RULE and not f["new"] for f in findings)
+
+    # A job its own test could not end because of a known issue is that issue again, not a
+    # new failure. So is a job that ignored settle's cancel while the run's cancel finding
+    # (L3) is known: a passing test that cancels and moves on strands one too. Any other job
+    # left running is a failure.
+    def known(job: LeftJob) -> bool:
+        return job.test in explained_tests or (job.cancel_ignored and cancel_known)
+
+    known_jobs = [j.description for j in left_running if known(j)]
+    unknown_jobs = [j.description for j in left_running if not known(j)]
+    if unknown_jobs:
+        reasons.append(f"{len(unknown_jobs)} job(s) left running")
+    # A regression found is certain even in a run that could not finish, so FAIL outranks
+    # INCOMPLETE; Ctrl-C outranks both, since what did not run may hide anything.
+    if interrupted:
+        verdict = Verdict.INTERRUPTED
+        reasons.insert(0, "interrupted (Ctrl-C): what ran is reported, the rest did not run")
+    elif reasons:
+        verdict = Verdict.FAIL
+    elif incomplete:
+        verdict = Verdict.INCOMPLETE
+    else:
+        verdict = Verdict.PASS
+    reasons += [f"incomplete: {reason}" for reason in incomplete]
+    return Judgement(
+        verdict=verdict,
+        reasons=tuple(reasons),
+        blocking=frozenset(o.nodeid for o in blocking),
+        known_jobs=tuple(known_jobs),
+    )
+
+
+def _key(finding: Mapping[str, Any]) -> FindingKey:
+    return (finding["rule"], finding["operation"], finding["status"])
+
+
+# --- marking the run incomplete ---------------------------------------------------------------
+
+_incomplete: list[str] = []
+
+
+def mark_incomplete(reason: str) -> None:
+    """Record that this process could not do all the run had to (budget spent, a phase lost).
+
+    The verdict is then at best INCOMPLETE (exit 75): a new finding still makes it FAIL and
+    Ctrl-C still makes it INTERRUPTED. Safe to call from any process of an xdist run: the
+    reasons travel to the controller in the recorder's dump.
+    """
+    if reason not in _incomplete:
+        _incomplete.append(reason)
+
+
+def incomplete_reasons() -> list[str]:
+    """This process's reasons, in the order they were marked."""
+    return list(_incomplete)

@@ -1,0 +1,229 @@
+"""Where the suite points: a live target read from the environment, or the embedded server.
+
+CI secrets reach the suite through the environment only, so keys never touch a file. The
+variable names below are the contract between the suite, its README and the reference
+server's `--print-env`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Literal
+from urllib.parse import urlsplit
+
+from prospecting_conformance.core.secret import Secret
+
+__all__ = [
+    "ENV_VARS",
+    "KEY_FIELDS",
+    "PROFILES",
+    "ROLE_SCOPES",
+    "WRITE_SCOPE",
+    "KeyName",
+    "Profile",
+    "Role",
+    "TargetConfig",
+    "TargetConfigError",
+]
+
+Profile = Literal["quick", "default", "release"]
+PROFILES: tuple[Profile, ...] = ("quick", "default", "release")
+
+Role = Literal["all", "prospecting_read", "prospecting_write", "prospects_read"]
+
+# Every key a target may configure: one per role of its own account group, the foreign
+# group's all-scopes key (tenancy) and a key with a tiny quota (rate limiting).
+KeyName = Literal[
+    "all", "prospecting_read", "prospecting_write", "prospects_read", "foreign_all", "low_quota"
+]
+KEY_FIELDS: dict[KeyName, str] = {
+    "all": "key_all",
+    "prospecting_read": "key_prospecting_read",
+    "prospecting_write": "key_prospecting_write",
+    "prospects_read": "key_prospects_read",
+    "foreign_all": "foreign_key_all",
+    "low_quota": "key_low_quota",
+}
+
+# The scope that starts and cancels jobs (D5): what "writes" means for the safety rails.
+WRITE_SCOPE = "prospecting:write"
+
+# The scopes each role's key is expected to hold (D5); the permission matrix crosses these
+# with the spec's x-required-scopes.
+ROLE_SCOPES: dict[Role, frozenset[str]] = {
+    "all": frozenset({"prospecting:read", "prospecting:write", "prospects:read"}),
+    "prospecting_read": frozenset({"prospecting:read"}),
+    "prospecting_write": frozenset({"prospecting:write"}),
+    "prospects_read": frozenset({"prospects:read"}),
+}
+
+ENV_VARS: dict[str, str] = {
+    "base_url": "PROSPECTING_BASE_URL",
+    "account_group_id": "PROSPECTING_ACCOUNT_GROUP_ID",
+    "foreign_account_group_id": "PROSPECTING_FOREIGN_ACCOUNT_GROUP_ID",
+    "key_all": "PROSPECTING_KEY_ALL",
+    "key_prospecting_read": "PROSPECTING_KEY_PROSPECTING_READ",
+    "key_prospecting_write": "PROSPECTING_KEY_PROSPECTING_WRITE",
+    "key_prospects_read": "PROSPECTING_KEY_PROSPECTS_READ",
+    "foreign_key_all": "PROSPECTING_FOREIGN_KEY_ALL",
+    "key_low_quota": "PROSPECTING_KEY_LOW_QUOTA",
+    "saved_search_id": "PROSPECTING_SAVED_SEARCH_ID",
+    "slow_saved_search_id": "PROSPECTING_SLOW_SAVED_SEARCH_ID",
+    "failing_saved_search_id": "PROSPECTING_FAILING_SAVED_SEARCH_ID",
+    "provider_id": "PROSPECTING_PROVIDER_ID",
+    "allow_writes": "PROSPECTING_ALLOW_WRITES",
+    "allowed_hosts": "PROSPECTING_ALLOWED_HOSTS",
+    "auth_header": "PROSPECTING_AUTH_HEADER",
+    "auth_prefix": "PROSPECTING_AUTH_PREFIX",
+    "profile": "PROSPECTING_PROFILE",
+    "job_timeout": "PROSPECTING_JOB_TIMEOUT",
+    "max_requests": "PROSPECTING_MAX_REQUESTS",
+    "max_rate": "PROSPECTING_MAX_RATE",
+}
+
+SECRET_FIELDS = tuple(KEY_FIELDS.values())
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
+
+
+class TargetConfigError(ValueError):
+    """The target configuration is unusable; the message says which variable to fix."""
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    base_url: str
+    account_group_id: str
+    foreign_account_group_id: str | None = None
+    key_all: Secret | None = None
+    key_prospecting_read: Secret | None = None
+    key_prospecting_write: Secret | None = None
+    key_prospects_read: Secret | None = None
+    foreign_key_all: Secret | None = None
+    key_low_quota: Secret | None = None
+    saved_search_id: str | None = None
+    slow_saved_search_id: str | None = None
+    failing_saved_search_id: str | None = None
+    provider_id: str | None = None
+    allow_writes: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    auth_header: str = "X-API-Key"
+    auth_prefix: str = ""
+    profile: Profile = "default"
+    job_timeout: float = 60.0
+    max_requests: int = 5000
+    max_rate: float = 50.0
+    embedded: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> TargetConfig | None:
+        """The live target the environment configures, or None when no base URL is set."""
+        env = os.environ if environ is None else environ
+        if not env.get(ENV_VARS["base_url"]):
+            return None
+        values: dict[str, object] = {}
+        for name, var in ENV_VARS.items():
+            raw = env.get(var)
+            if raw is None or (raw == "" and name != "auth_prefix"):
+                continue
+            values[name] = _parse(name, var, raw)
+        if "account_group_id" not in values:
+            raise TargetConfigError(
+                f"{ENV_VARS['base_url']} is set but {ENV_VARS['account_group_id']} is not: "
+                "the suite needs the account group the keys belong to."
+            )
+        config = cls(**values)  # type: ignore[arg-type]
+        config.check_safety()
+        return config
+
+    def key_for(self, role: Role) -> Secret | None:
+        value: Secret | None = getattr(self, f"key_{role}")
+        return value
+
+    def credential(self, name: KeyName) -> Secret | None:
+        """The whole auth header value for one of the target's keys (prefix and key)."""
+        key: Secret | None = getattr(self, KEY_FIELDS[name])
+        return None if key is None else key.derive(lambda value: self.auth_prefix + value)
+
+    def secrets(self) -> dict[str, str]:
+        """Every configured key, by the variable that holds it (for redaction)."""
+        return {
+            ENV_VARS[name]: value.reveal()
+            for name in SECRET_FIELDS
+            if (value := getattr(self, name)) is not None
+        }
+
+    def env(self) -> dict[str, str]:
+        """The PROSPECTING_* variables that configure this target, keys revealed."""
+        variables = {}
+        for f in fields(self):
+            if f.name not in ENV_VARS:
+                continue
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            if isinstance(value, Secret):
+                value = value.reveal()
+            elif isinstance(value, bool):
+                value = "1" if value else "0"
+            elif isinstance(value, tuple):
+                value = ",".join(value)
+            variables[ENV_VARS[f.name]] = str(value)
+        return variables
+
+    def env_lines(self) -> list[str]:
+        """Shell `export` lines that configure this target (what `--print-env` prints)."""
+        return [f"export {name}={shlex.quote(value)}" for name, value in self.env().items()]
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+    def check_safety(self) -> None:
+        """Refuse a base URL that is malformed or whose host is not allowed."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise TargetConfigError(
+                f"{ENV_VARS['base_url']}={self.base_url!r} is not an http(s) URL with a host."
+            )
+        if self.host not in LOOPBACK_HOSTS and self.host not in self.allowed_hosts:
+            raise TargetConfigError(
+                f"host {self.host!r} of {ENV_VARS['base_url']} is not on the allow-list: add it "
+                f"to {ENV_VARS['allowed_hosts']} (comma-separated) if this target is safe to test."
+            )
+
+
+def _parse(name: str, var: str, raw: str) -> object:
+    try:
+        if name == "allow_writes":
+            word = raw.strip().lower()
+            if word not in TRUE_WORDS | FALSE_WORDS:
+                raise ValueError("expected 1/0, true/false, yes/no")
+            return word in TRUE_WORDS
+        if name == "allowed_hosts":
+            return tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+        if name == "profile":
+            if raw not in PROFILES:
+                raise ValueError(f"expected one of {', '.join(PROFILES)}")
+            return raw
+        if name in ("job_timeout", "max_rate"):
+            number = float(raw)
+            # `nan` passes a `<= 0` test and then makes a deadline or a pace meaningless.
+            if not math.isfinite(number) or number <= 0:
+                raise ValueError("expected a finite number above 0")
+            return number
+        if name == "max_requests":
+            count = int(raw)
+            if count <= 0:
+                raise ValueError("expected a positive whole number")
+            return count
+    except ValueError as exc:
+        shown = "<redacted>" if name in SECRET_FIELDS else repr(raw)
+        raise TargetConfigError(f"{var}={shown}: {exc}") from None
+    return Secret(raw) if name in SECRET_FIELDS else raw

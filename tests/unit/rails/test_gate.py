@@ -1,0 +1,161 @@
+"""The rails: what they admit, refuse, pace and pause, on a fake clock and a shared ledger."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from prospecting_conformance.core.clock import FakeClock
+from prospecting_conformance.rails.gate import (
+    JITTER_ALLOWANCE_S,
+    FileLedgerStore,
+    HostNotAllowed,
+    Rails,
+    RequestBudgetExceeded,
+    WritesNotAllowed,
+)
+from prospecting_conformance.target.config import TargetConfig
+
+URL = "https://api.test/v1/accounts/ag-1/sales-navigator/saved-searches"
+
+
+def rails_for(config: TargetConfig, clock: FakeClock, **changes: object) -> Rails:
+    return Rails(dataclasses.replace(config, **changes), clock=clock.now, sleep=clock.sleep)
+
+
+@pytest.mark.parametrize(
+    ("method", "allow_writes", "admitted"),
+    [
+        pytest.param("GET", False, True, id="GET-is-a-read"),
+        pytest.param("HEAD", False, True, id="HEAD-is-a-read"),
+        pytest.param("OPTIONS", False, True, id="OPTIONS-is-a-read"),
+        pytest.param("POST", False, False, id="POST-refused-with-writes-off"),
+        pytest.param("PUT", False, False, id="PUT-refused-with-writes-off"),
+        pytest.param("PATCH", False, False, id="PATCH-refused-with-writes-off"),
+        pytest.param("DELETE", False, False, id="DELETE-refused-with-writes-off"),
+        pytest.param("TRACE", False, False, id="TRACE-refused-with-writes-off"),
+        pytest.param("delete", False, False, id="lower-case-methods-too"),
+        pytest.param("DELETE", True, True, id="DELETE-admitted-with-writes-on"),
+    ],
+)
+def test_writes_leave_only_when_allowed(
+    config: TargetConfig, clock: FakeClock, method: str, allow_writes: bool, admitted: bool
+) -> None:
+    rails = rails_for(config, clock, allow_writes=allow_writes)
+
+    if admitted:
+        rails.admit(method, URL)
+    else:
+        with pytest.raises(WritesNotAllowed, match="PROSPECTING_ALLOW_WRITES=1"):
+            rails.admit(method, URL)
+
+    assert rails.requests_sent == (1 if admitted else 0)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://evil.test/v1/accounts/ag-1", id="another-host"),
+        pytest.param("http://api.test/v1/accounts/ag-1", id="another-scheme"),
+        pytest.param("https://api.test:8443/v1/accounts/ag-1", id="another-port"),
+    ],
+)
+def test_no_request_leaves_for_another_origin(
+    config: TargetConfig, clock: FakeClock, url: str
+) -> None:
+    rails = rails_for(config, clock)
+
+    with pytest.raises(HostNotAllowed, match=r"not the target https://api\.test"):
+        rails.admit("GET", url)
+
+
+def test_the_budget_keeps_a_reserve_for_settling_every_open_job(
+    config: TargetConfig, clock: FakeClock
+) -> None:
+    # Given a budget of 10 and one job open (3 requests to settle it, 3 more for a job the
+    # next request may start)
+    rails = rails_for(config, clock, max_requests=10)
+    rails.jobs_open(1)
+
+    # When the run sends what it may
+    for _ in range(4):
+        rails.admit("GET", URL)
+
+    # Then the fifth is refused, and the run stops with a message that says why
+    with pytest.raises(RequestBudgetExceeded, match="4 of 10 requests sent, 6 kept"):
+        rails.admit("GET", URL)
+    assert rails.spent is not None
+    # But settle may still use the reserve, and no more
+    for _ in range(6):
+        rails.admit("GET", URL, settling=True)
+    with pytest.raises(RequestBudgetExceeded):
+        rails.admit("GET", URL, settling=True)
+
+
+def test_requests_are_spaced_by_the_rate_with_an_allowance_for_jitter(
+    config: TargetConfig, clock: FakeClock
+) -> None:
+    rails = rails_for(config, clock, max_rate=5.0)
+
+    for _ in range(6):
+        rails.admit("GET", URL)
+
+    # Six requests at 5/s span more than a second: no one-second window holds six.
+    spacing = (1 + JITTER_ALLOWANCE_S) / 5
+    assert rails.sent_at == pytest.approx([n * spacing for n in range(6)])
+    assert rails.sent_at[5] - rails.sent_at[0] > 1.0
+
+
+def test_a_429_pauses_every_sender_that_shares_the_ledger(
+    config: TargetConfig, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Given two senders (say, the client and schemathesis in two processes) on one ledger
+    store = FileLedgerStore(tmp_path / "ledger.json")
+    client = Rails(config, store=store, clock=clock.now, sleep=clock.sleep, process="a")
+    fuzzer = Rails(config, store=store, clock=clock.now, sleep=clock.sleep, process="b")
+    client.admit("GET", URL)
+
+    # When one of them is answered 429 with Retry-After: 3
+    client.answered(429, "3")
+
+    # Then the other waits those 3 seconds too, and both count in one budget
+    assert fuzzer.admit("GET", URL) == pytest.approx(3.0)
+    assert store.update(lambda ledger: ledger.sent) == 2
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "pause"),
+    [
+        pytest.param("2", 2.0, id="whole-seconds"),
+        pytest.param(None, 1.0, id="missing-waits-a-default"),
+        pytest.param("soon", 1.0, id="unreadable-waits-a-default"),
+    ],
+)
+def test_the_pause_after_a_429(
+    config: TargetConfig, clock: FakeClock, retry_after: str | None, pause: float
+) -> None:
+    rails = rails_for(config, clock, max_rate=1000.0)
+    rails.admit("GET", URL)
+
+    rails.answered(429, retry_after)
+
+    assert rails.admit("GET", URL) == pytest.approx(pause)
+
+
+def test_the_budget_is_shared_by_the_processes_of_a_run(
+    config: TargetConfig, clock: FakeClock, tmp_path: Path
+) -> None:
+    small = dataclasses.replace(config, max_requests=5, allow_writes=False)
+    store = FileLedgerStore(tmp_path / "ledger.json")
+    workers = [
+        Rails(small, store=store, clock=clock.now, sleep=clock.sleep, process=name)
+        for name in ("gw0", "gw1")
+    ]
+
+    for n in range(5):
+        workers[n % 2].admit("GET", URL)
+
+    with pytest.raises(RequestBudgetExceeded):
+        workers[1].admit("GET", URL)

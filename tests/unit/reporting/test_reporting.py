@@ -1,0 +1,342 @@
+"""The reporting library on its own: curl reproductions, baselines, the verdict, merging.
+
+The selftests run whole faulted runs; these pin down the decisions in between, where a
+mistake would turn a regression into a pass (or a known issue into a blocker).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prospecting_conformance.core.findings import Exchange, Finding
+from prospecting_conformance.reporting.baseline import (
+    Baseline,
+    BaselineError,
+    baseline_from_findings,
+)
+from prospecting_conformance.reporting.curl import curl_command
+from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
+from prospecting_conformance.run.recorder import Recorder, merge
+from prospecting_conformance.spec.model import Spec
+
+EXCHANGE = Exchange(
+    method="POST",
+    url="http://127.0.0.1:8080/v1/accounts/ag-1/prospecting",
+    request_headers={
+        "host": "127.0.0.1:8080",
+        "user-agent": "python-httpx",
+        "x-api-key": "Bearer $PROSPECTING_KEY_ALL",
+        "content-type": "application/json",
+    },
+    request_body='{"savedSearchId": "it\'s"}',
+    status=500,
+    response_headers={"content-type": "application/json"},
+    response_body="{}",
+)
+
+
+def test_curl_keeps_the_key_variable_expandable_and_drops_client_noise() -> None:
+    command = curl_command(EXCHANGE)
+
+    assert command.startswith("curl -sS -i -X POST 'http://127.0.0.1:8080/v1/")
+    assert "-H 'x-api-key: Bearer '\"$PROSPECTING_KEY_ALL\"" in command
+    assert "user-agent" not in command
+    assert "host:" not in command
+
+
+def test_curl_command_is_valid_shell_that_expands_the_key(tmp_path: Path) -> None:
+    # Given a fake curl that prints its arguments, one a line
+    fake = tmp_path / "curl"
+    fake.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n')
+    fake.chmod(0o755)
+
+    # When the reproduction runs with the key in the environment
+    printed = subprocess.run(
+        ["bash", "-c", curl_command(EXCHANGE)],
+        env={"PATH": f"{tmp_path}:/usr/bin:/bin", "PROSPECTING_KEY_ALL": "k-123"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+
+    # Then curl receives the real key and the body unchanged, quote included
+    assert "x-api-key: Bearer k-123" in printed
+    assert '{"savedSearchId": "it\'s"}' in printed
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(None, "no such file", id="missing-file"),
+        pytest.param("not json", "not a JSON file", id="not-json"),
+        pytest.param(
+            '{"entries": [{"rule": "L5"}]}',
+            "'operation' is a required",
+            id="entry-without-operation",
+        ),
+        pytest.param('{"items": []}', "'entries' is a required", id="no-entries-key"),
+        pytest.param(
+            '{"entries": [{"rule": "Z9", "operation": "x", "ticket": "T"}]}',
+            "entries/0/rule: 'Z9' is not one of",
+            id="unknown-rule",
+        ),
+        pytest.param(
+            '{"entries": [{"rule": "L5", "operation": "x", "ticket": "T", "status": "409"}]}',
+            "entries/0/status",
+            id="status-not-a-number",
+        ),
+    ],
+)
+def test_an_unreadable_baseline_is_refused_with_its_path(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "baseline.json"
+    if content is not None:
+        path.write_text(content)
+
+    with pytest.raises(BaselineError, match=message) as raised:
+        Baseline.load(path)
+    assert str(path) in str(raised.value)
+
+
+def _finding(rule: str, operation: str, status: int) -> Finding:
+    return Finding(rule=rule, operation=operation, message="m", status=status, trace_id="t")
+
+
+def _record(*findings: Finding) -> dict[str, Any]:
+    recorder = Recorder()
+    recorder.current_test = "tests/conformance/test_x.py::test_y"
+    recorder.record(findings)
+    return recorder.to_dict()
+
+
+def _facts(*outcomes: ItemOutcome, left_running: tuple[str, ...] = ()) -> RunFacts:
+    return RunFacts(
+        base_url="http://127.0.0.1:1",
+        embedded=True,
+        faults=(),
+        profile="quick",
+        seed=1,
+        started_at="2026-11-26T00:00:00+00:00",
+        finished_at="2026-11-26T00:00:01+00:00",
+        command="pytest",
+        outcomes=list(outcomes),
+        jobs_left_running=list(left_running),
+    )
+
+
+L5 = ("L5", "cancelProspectingJob", 200)
+FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "baseline_entries", "left_running", "verdict", "reasons"),
+    [
+        pytest.param([FAILED_ON_L5], [], (), "fail", ["1 new finding(s)"], id="new-finding-fails"),
+        pytest.param(
+            [FAILED_ON_L5],
+            [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
+            (),
+            "pass",
+            [],
+            id="known-finding-passes",
+        ),
+        pytest.param(
+            [FAILED_ON_L5, ItemOutcome("t::gate", "failed", ())],
+            [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
+            (),
+            "fail",
+            ["1 test(s) failed without a rule finding"],
+            id="failure-without-finding-fails-even-with-a-baseline",
+        ),
+        pytest.param(
+            [ItemOutcome("t::ok", "passed")],
+            [],
+            ("job-1 (ag-1: running)",),
+            "fail",
+            ["1 job(s) left running"],
+            id="job-left-running-fails",
+        ),
+        pytest.param(
+            [FAILED_ON_L5],
+            [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
+            ("job-1 (ag-1: running)",),
+            "pass",
+            [],
+            id="job-left-by-a-known-findings-test-is-that-finding",
+        ),
+        pytest.param(
+            [FAILED_ON_L5, ItemOutcome("t::other", "passed")],
+            [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
+            ("job-2 (ag-1: running)",),
+            "fail",
+            ["1 job(s) left running"],
+            id="job-left-by-another-test-still-fails",
+        ),
+    ],
+)
+def test_the_verdict(
+    spec: Spec,
+    tmp_path: Path,
+    outcomes: list[ItemOutcome],
+    baseline_entries: list[dict[str, str]],
+    left_running: tuple[str, ...],
+    verdict: str,
+    reasons: list[str],
+) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({"entries": baseline_entries}))
+    findings = [_finding(*L5)] if any(o.finding_keys for o in outcomes) else []
+    record = _record(*findings)
+    # job-1 was started by the test that failed on L5, job-2 by another.
+    record["jobs"] = {
+        "job-1": {"accountGroupId": "ag-1", "status": "running", "test": "t::cancel"},
+        "job-2": {"accountGroupId": "ag-1", "status": "running", "test": "t::other"},
+    }
+
+    summary = build_summary(
+        _facts(*outcomes, left_running=left_running), record, spec, Baseline.load(path)
+    )
+
+    assert (summary["verdict"], summary["reasons"]) == (verdict, reasons)
+
+
+L3 = ("L3", "getProspectingJob", 200)
+
+
+@pytest.mark.parametrize(
+    ("entries", "left", "verdict"),
+    [
+        pytest.param([L3], "job-3 (ag-1: running)", "pass", id="cancel-ignored-and-L3-known"),
+        pytest.param([], "job-3 (ag-1: running)", "fail", id="cancel-ignored-and-L3-new"),
+        pytest.param([L3], "job-3 (ag-1: unknown)", "fail", id="unreachable-job-is-no-L3"),
+    ],
+)
+def test_a_job_that_ignored_settles_cancel_is_the_known_cancel_finding(
+    spec: Spec, tmp_path: Path, entries: list[tuple[str, str, int]], left: str, verdict: str
+) -> None:
+    # Given a passing test that cancelled a job and moved on, and an L3 finding elsewhere
+    path = tmp_path / "baseline.json"
+    path.write_text(
+        json.dumps({"entries": [{"rule": r, "operation": o, "ticket": "T"} for r, o, _ in entries]})
+    )
+    record = _record(_finding(*L3))
+    record["jobs"] = {"job-3": {"accountGroupId": "ag-1", "status": "running", "test": "t::ok"}}
+    outcomes = [ItemOutcome("t::ok", "passed"), ItemOutcome("t::cancel", "failed", (L3,))]
+
+    # When settle's cancel left the job running (or could not reach it)
+    summary = build_summary(
+        _facts(*outcomes, left_running=(left,)), record, spec, Baseline.load(path)
+    )
+
+    # Then it is the known cancel finding only when the target answered and L3 is known
+    assert summary["verdict"] == verdict, summary["reasons"]
+
+
+WRITTEN_ENTRY = {
+    "rule": "L3",
+    "operation": "cancelProspectingJob",
+    "status": 200,
+    "ticket": "T-3",
+    "tests": ["t::cancel"],
+}
+HAND_ENTRY = {"rule": "P1", "operation": "getProspectByProviderId", "ticket": "T-2"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "outcomes", "statuses", "fixed"),
+    [
+        pytest.param(
+            WRITTEN_ENTRY, [ItemOutcome("t::cancel", "passed")], {}, True, id="test-passed"
+        ),
+        pytest.param(
+            WRITTEN_ENTRY, [ItemOutcome("t::cancel", "skipped")], {}, False, id="test-skipped"
+        ),
+        pytest.param(WRITTEN_ENTRY, [], {}, False, id="test-not-run"),
+        pytest.param(
+            HAND_ENTRY, [], {"getProspectByProviderId": {"200": 1}}, True, id="hand-written-called"
+        ),
+        pytest.param(HAND_ENTRY, [], {}, False, id="hand-written-never-called"),
+    ],
+)
+def test_a_baseline_entry_is_fixed_only_when_the_run_exercised_it(
+    spec: Spec,
+    tmp_path: Path,
+    entry: dict[str, Any],
+    outcomes: list[ItemOutcome],
+    statuses: dict[str, dict[str, int]],
+    fixed: bool,
+) -> None:
+    # Given a baseline entry that no finding of the run matches
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({"entries": [entry]}))
+    record = _record()
+    record["statuses"] = statuses
+
+    # When the run is summarised
+    summary = build_summary(_facts(*outcomes), record, spec, Baseline.load(path))
+
+    # Then it is fixed only if what found it ran again and passed; otherwise not exercised
+    assert (summary["fixed"], summary["notExercised"]) == (
+        ([entry], []) if fixed else ([], [entry])
+    )
+    assert summary["verdict"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "incomplete", "interrupted", "verdict", "exit_status"),
+    [
+        pytest.param([], ["budget spent"], False, "incomplete", 75, id="incomplete"),
+        pytest.param([FAILED_ON_L5], ["budget spent"], False, "fail", 1, id="fail-outranks"),
+        pytest.param([], [], True, "interrupted", 130, id="interrupted-never-passes"),
+        pytest.param([FAILED_ON_L5], [], True, "interrupted", 130, id="interrupted-outranks"),
+    ],
+)
+def test_incomplete_and_interrupted_runs_never_pass(
+    spec: Spec,
+    outcomes: list[ItemOutcome],
+    incomplete: list[str],
+    interrupted: bool,
+    verdict: str,
+    exit_status: int,
+) -> None:
+    facts = _facts(*outcomes)
+    facts.incomplete = incomplete
+    facts.interrupted = interrupted
+    findings = [_finding(*L5)] if outcomes else []
+
+    summary = build_summary(facts, _record(*findings), spec)
+
+    assert (summary["verdict"], summary["exitStatus"]) == (verdict, exit_status)
+    assert all(f"incomplete: {r}" in summary["reasons"] for r in incomplete)
+
+
+def test_the_baseline_writer_keeps_the_tests_that_found_each_entry(spec: Spec) -> None:
+    finding = {**_finding(*L5).to_dict(), "tests": ["t::b", "t::a"]}
+
+    written = baseline_from_findings([finding], "T-9")
+
+    assert written["entries"] == [
+        {
+            "rule": "L5",
+            "operation": "cancelProspectingJob",
+            "status": 200,
+            "ticket": "T-9",
+            "tests": ["t::a", "t::b"],
+        }
+    ]
+
+
+def test_merging_workers_adds_counts_and_keeps_each_finding_once() -> None:
+    first = _record(_finding("E4", "getProspectingJob", 200))
+    second = _record(_finding("E4", "getProspectingJob", 200), _finding("S3", "x", 500))
+
+    merged = merge([first, second])
+
+    counts = {(f["rule"], f["operation"]): f["count"] for f in merged["findings"]}
+    assert counts == {("E4", "getProspectingJob"): 2, ("S3", "x"): 1}
