@@ -6,10 +6,10 @@ from prospecting_conformance.checks.expectations import (
     check_pacing,
     check_retry_after,
     check_status,
-    retry_after_seconds,
 )
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
+from prospecting_conformance.core.http import retry_after_seconds
 from prospecting_conformance.plugin.hooks import RequireKey
 from prospecting_conformance.rails.gate import WEATHER_STATUSES
 
@@ -45,7 +45,7 @@ def test_a_429_names_a_wait_after_which_requests_succeed(
     # The 429's own send time: the client's wait starts when the answer arrives, a moment later.
     limited_sent_at = api.sent_at[-1]
     raise_for_findings(check_retry_after(limited))
-    retry_after = retry_after_seconds(limited)
+    retry_after = retry_after_seconds(limited.header("retry-after"))
     assert retry_after is not None
 
     # When the suite's client sends the next request

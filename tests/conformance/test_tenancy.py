@@ -10,7 +10,6 @@ from prospecting_conformance.checks.expectations import (
     check_groups_disjoint,
     check_not_reachable,
     check_status,
-    data_of,
 )
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
@@ -67,7 +66,7 @@ def test_a_foreign_groups_job_is_unreachable_through_our_key(
     # Given a job the foreign group started from one of its own saved searches
     listed = api.list_saved_searches(key=foreign_key, account_group_id=foreign_group)
     raise_for_findings(check_status(listed, "A4", 200, "Listed with the foreign group's key"))
-    items = (data_of(listed) or {}).get("items") or []
+    items = (listed.data or {}).get("items") or []
     if not items:
         pytest.skip(f"the foreign account group {foreign_group!r} has no saved search")
     started = api.start_job(

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from prospecting_conformance.checks.undeclared import (
-    READ_METHODS,
     UNKNOWN_PATHS,
     UndeclaredMethod,
     check_method_not_allowed,
@@ -22,6 +21,7 @@ from prospecting_conformance.checks.undeclared import (
 )
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
+from prospecting_conformance.core.http import READ_METHODS
 from prospecting_conformance.plugin.hooks import require_writes
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import TargetConfig

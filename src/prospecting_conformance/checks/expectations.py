@@ -8,9 +8,9 @@ returning findings, named for its rule, so the contract tests and the unit tests
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from typing import Any
 
 from prospecting_conformance.core.findings import Finding
+from prospecting_conformance.core.http import retry_after_seconds
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import ROLE_SCOPES, Role
@@ -26,9 +26,7 @@ __all__ = [
     "check_prospect",
     "check_retry_after",
     "check_status",
-    "data_of",
     "permission_matrix",
-    "retry_after_seconds",
 ]
 
 # What a freshly started job may say (L1).
@@ -67,19 +65,12 @@ def permission_matrix(spec: Spec) -> list[tuple[str, Role, bool]]:
     ]
 
 
-def data_of(observed: Observed) -> dict[str, Any] | None:
-    """The `data` object of a 2xx envelope (a job, a prospect, the saved-search list)."""
-    body = observed.body
-    data = body.get("data") if body is not None and 200 <= observed.status <= 299 else None
-    return data if isinstance(data, dict) else None
-
-
 def check_accepted_job(observed: Observed) -> list[Finding]:
     """L1: a start answers 202 with the job (id, queued or running) and a Location header."""
     if observed.status != 202:
         return [observed.finding("L1", f"Started a job: received {observed.status}; expected 202.")]
     findings = []
-    job = data_of(observed)
+    job = observed.data
     if job is None or not isinstance(job.get("id"), str) or not job["id"]:
         findings.append(observed.finding("L1", "The 202 carries no job id in data.id."))
     elif job.get("status") not in ACCEPTED_STATUSES:
@@ -96,7 +87,7 @@ def check_accepted_job(observed: Observed) -> list[Finding]:
 
 def check_job_status(observed: Observed, rule: str, expected: str, why: str) -> list[Finding]:
     """`rule` holds when the job this response carries says status `expected`."""
-    job = data_of(observed) or {}
+    job = observed.data or {}
     if job.get("status") == expected:
         return []
     return [
@@ -106,8 +97,8 @@ def check_job_status(observed: Observed, rule: str, expected: str, why: str) -> 
 
 def check_groups_disjoint(ours: Observed, theirs: Observed) -> list[Finding]:
     """A4: another account group's saved-search list holds none of ours."""
-    our_ids = {item.get("id") for item in (data_of(ours) or {}).get("items") or []}
-    their_ids = {item.get("id") for item in (data_of(theirs) or {}).get("items") or []}
+    our_ids = {item.get("id") for item in (ours.data or {}).get("items") or []}
+    their_ids = {item.get("id") for item in (theirs.data or {}).get("items") or []}
     shared = sorted(str(i) for i in our_ids & their_ids)
     if not shared:
         return []
@@ -119,7 +110,7 @@ def check_job_ids_unique(started: Iterable[Observed]) -> list[Finding]:
     seen: dict[str, Observed] = {}
     findings = []
     for observed in started:
-        job = data_of(observed)
+        job = observed.data
         job_id = job.get("id") if job else None
         if not isinstance(job_id, str):
             continue
@@ -129,17 +120,11 @@ def check_job_ids_unique(started: Iterable[Observed]) -> list[Finding]:
     return findings
 
 
-def retry_after_seconds(observed: Observed) -> int | None:
-    """The whole seconds a 429's Retry-After asks for, or None when absent or not whole."""
-    value = (observed.header("retry-after") or "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def check_retry_after(observed: Observed) -> list[Finding]:
     """R1: a 429 is an error envelope with a whole-second Retry-After."""
     if observed.status != 429:
         return [observed.finding("R1", f"Expected a 429 here; received {observed.status}.")]
-    if retry_after_seconds(observed) is None:
+    if retry_after_seconds(observed.header("retry-after")) is None:
         shown = observed.header("retry-after")
         return [
             observed.finding(

@@ -17,7 +17,6 @@ from prospecting_conformance.spec.model import Spec
 
 __all__ = [
     "METHODS",
-    "READ_METHODS",
     "UNKNOWN_PATHS",
     "UndeclaredMethod",
     "check_method_not_allowed",
@@ -29,7 +28,6 @@ __all__ = [
 # frameworks answer by default when nobody wrote a handler.
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 # Methods that change nothing (RFC 9110 safe methods): sent even when writes are off.
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Paths no API version has: under an account group, under a declared resource, under /v1/
 # and at the root. `{accountGroupId}` is the target's own group.

@@ -122,6 +122,13 @@ class Observed:
         """The body when it is a JSON object, else None."""
         return self.json if isinstance(self.json, dict) else None
 
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The `data` object of a 2xx envelope (a job, a prospect, the saved-search list)."""
+        body = self.body
+        data = body.get("data") if body is not None and 200 <= self.status <= 299 else None
+        return data if isinstance(data, dict) else None
+
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 

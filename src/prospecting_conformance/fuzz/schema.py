@@ -28,8 +28,9 @@ from schemathesis.engine.run import PhaseName
 from schemathesis.specs.openapi import checks as builtin
 
 from prospecting_conformance.core.findings import ConformanceError, Finding
+from prospecting_conformance.core.http import READ_METHODS
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.rails.gate import READ_METHODS, Rails, RequestBudgetExceeded
+from prospecting_conformance.rails.gate import Rails, RequestBudgetExceeded
 from prospecting_conformance.rails.wire import railed_engine_sessions, railed_schema
 from prospecting_conformance.run.context import RunContext, current, shrink
 from prospecting_conformance.run.recorder import Recorder

@@ -30,7 +30,6 @@ import fcntl
 import json
 import math
 import os
-import re
 import threading
 import time
 from collections import Counter
@@ -41,13 +40,13 @@ from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from prospecting_conformance.core.clock import Clock, Sleep
+from prospecting_conformance.core.http import is_write, retry_after_seconds
 from prospecting_conformance.spec.model import IDEMPOTENT_METHODS, Spec, load_spec
 from prospecting_conformance.target.config import ENV_VARS, TargetConfig
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_S",
     "JITTER_ALLOWANCE_S",
-    "READ_METHODS",
     "SETTLE_REQUESTS_PER_JOB",
     "WEATHER_ATTEMPTS",
     "WEATHER_STATUSES",
@@ -61,12 +60,10 @@ __all__ = [
     "RequestBudgetExceeded",
     "Weather",
     "WritesNotAllowed",
-    "retry_after_seconds",
 ]
 
 # The methods that cannot change anything on the target (RFC 9110 safe methods, less TRACE,
 # which a gateway may forward with the request's headers, the key included).
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Settle looks a job up, cancels it if it is still going and looks again.
 SETTLE_REQUESTS_PER_JOB = 3
@@ -87,7 +84,6 @@ WEATHER_ATTEMPTS = 3
 # The first wait after a 500 or 502; it doubles with each attempt (a 429 says its own wait).
 WEATHER_BACKOFF_S = 0.25
 
-_SECONDS = re.compile(r"^[0-9]+$")
 
 T = TypeVar("T")
 
@@ -120,12 +116,6 @@ class RequestBudgetExceeded(BaseException):
     `Exception` to record, replay and shrink a failing case, and a spent budget must stop the
     run, not become a failing example that is replayed (refused again) many times over.
     """
-
-
-def retry_after_seconds(value: str | None) -> float:
-    """A 429's Retry-After in seconds (whole seconds per I12; a default when unreadable)."""
-    raw = (value or "").strip()
-    return float(raw) if _SECONDS.fullmatch(raw) else DEFAULT_RETRY_AFTER_S
 
 
 @dataclass
@@ -254,7 +244,8 @@ class Rails:
         """A response arrived: after a 429, pause every sender for Retry-After seconds."""
         if status != 429:
             return
-        until = self.clock() + retry_after_seconds(retry_after)
+        asked = retry_after_seconds(retry_after)
+        until = self.clock() + (DEFAULT_RETRY_AFTER_S if asked is None else asked)
 
         def pause(ledger: Ledger) -> None:
             ledger.paused_until = max(ledger.paused_until, until)
@@ -333,7 +324,7 @@ class Rails:
     def _refuse_unallowed_write(self, method: str) -> None:
         # Whatever the operation and the key: a broken API could accept an unknown key or
         # route an undeclared method, and the write would then be real on staging.
-        if self.config.allow_writes or method.upper() in READ_METHODS:
+        if self.config.allow_writes or not is_write(method):
             return
         raise WritesNotAllowed(
             f"{method.upper()} could change the target, which does not allow writes "

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from prospecting_conformance.rails.gate import READ_METHODS
+from prospecting_conformance.core.http import is_write
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.server import ReferenceServer, serve_in_thread
 
@@ -65,7 +65,7 @@ class Arrival:
 
     @property
     def writes(self) -> bool:
-        return self.method.upper() not in READ_METHODS
+        return is_write(self.method)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from prospecting_conformance.checks.expectations import check_accepted_job, data_of
+from prospecting_conformance.checks.expectations import check_accepted_job
 from prospecting_conformance.checks.lifecycle import JobTracker, wait_for_terminal_status
 from prospecting_conformance.client.api import ForeignURLRefused, ProspectingClient
 from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
@@ -41,7 +41,7 @@ def start_accepted(client: ProspectingClient, saved_search_id: str) -> Observed:
 
 def job_id(started: Observed) -> str:
     """The id of the job a start answered with (the caller has checked L1)."""
-    job = data_of(started)
+    job = started.data
     if job is None or not isinstance(job.get("id"), str):
         raise AssertionError(f"{started.operation_id} -> {started.status}: no job id in data.id")
     return str(job["id"])

@@ -81,3 +81,21 @@ def test_a_key_echoed_in_the_body_is_redacted_in_the_exchange_and_trace_id() -> 
 
     assert observed.trace_id == "bad key $PROSPECTING_KEY_ALL"
     assert KEY not in (observed.exchange.response_body or "")
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "data"),
+    [
+        pytest.param(200, '{"data": {"id": "j-1"}}', {"id": "j-1"}, id="a 2xx envelope's data"),
+        pytest.param(202, '{"data": {"id": "j-1"}}', {"id": "j-1"}, id="a 202 carries its job"),
+        pytest.param(404, '{"data": {"id": "j-1"}}', None, id="an error answer has no data"),
+        pytest.param(200, '{"data": null}', None, id="null data"),
+        pytest.param(200, '{"data": [1]}', None, id="data that is not an object"),
+        pytest.param(200, "[1]", None, id="a body that is not an object"),
+        pytest.param(200, "<html>", None, id="a body that is not JSON"),
+    ],
+)
+def test_data_is_the_object_a_2xx_envelope_carries(
+    status: int, text: str, data: dict[str, str] | None
+) -> None:
+    assert Observed.build("op", "GET", URL, status, {}, text).data == data
