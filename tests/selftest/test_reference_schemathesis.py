@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from prospecting_conformance.fuzz.schema import spec_links
 from prospecting_conformance.reference import ReferenceServer, seed
 from prospecting_conformance.reference.variations import VARIATIONS
+from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH, load_spec
 
 # The path parameters schemathesis cannot guess: with a random accountGroupId every case is a

@@ -28,7 +28,7 @@ PRELOAD = [
     "httpx",
     "jsonschema",
     "prospecting_conformance.plugin.hooks",
-    "prospecting_conformance.fuzz.schema",
+    "prospecting_conformance.fuzz.stateful",
 ]
 
 _context = multiprocessing.get_context("forkserver")

@@ -30,7 +30,7 @@ from prospecting_conformance.client.api import ProspectingClient, TransportFailu
 from prospecting_conformance.core.findings import ConformanceError
 from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.core.secret import Secret
-from prospecting_conformance.fuzz.schema import unexpected_methods, writing_operations
+from prospecting_conformance.fuzz.loading import unexpected_methods
 from prospecting_conformance.rails.gate import RequestBudgetExceeded
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
@@ -357,7 +357,7 @@ def skip_unless_writable(target: TargetConfig, spec: Spec) -> SkipUnlessWritable
     """
 
     def skip(operation_id: str) -> None:
-        if operation_id in writing_operations(spec) and not target.allow_writes:
+        if operation_id in spec.write_operations and not target.allow_writes:
             pytest.skip(f"{operation_id} writes: set {ENV_VARS['allow_writes']}=1 to allow it")
 
     return skip

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prospecting_conformance.checks.rules import FAMILIES
-from prospecting_conformance.fuzz.schema import spec_links
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.run.verdict import LeftJob, Outcome, judge
+from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec
 
 __all__ = ["ItemOutcome", "RunFacts", "build_summary"]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH, Spec
+from prospecting_conformance.spec.model import OPENAPI_DIR, Spec
 
 __all__ = ["DOCS_PAGE", "DocsPage", "fidelity_problems", "load_docs_page", "read_docs_page"]
 
-DOCS_PAGE = DEFAULT_SPEC_PATH.parent / "docs" / "list-sales-navigator-saved-searches.txt"
+DOCS_PAGE = OPENAPI_DIR / "docs" / "list-sales-navigator-saved-searches.txt"
 
 # Which operations each documented permission phrase covers. The docs speak of "source and job
 # reads", "provider-id lookup" and "starting or cancelling jobs"; this is our one reading of them.

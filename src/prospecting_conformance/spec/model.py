@@ -3,6 +3,10 @@
 Everything the tests need to know about the API comes from `openapi/prospecting-api.yaml`
 through this module, so that the permission matrix, the documented status codes and the error
 codes are never written down a second time in a test.
+
+The package carries the spec as package data: `openapi/` beside this module is a link to the
+repository's `openapi/` folder (the file people edit and lint), which setuptools follows when
+it builds a wheel, so an installed suite finds the same spec a checkout does.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,10 +26,12 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from prospecting_conformance.target.config import WRITE_SCOPE
 from prospecting_conformance.target.settings import SPEC_VAR
 
 __all__ = [
     "DEFAULT_SPEC_PATH",
+    "OPENAPI_DIR",
     "HeaderSpec",
     "OperationSpec",
     "ResponseSpec",
@@ -32,7 +39,9 @@ __all__ = [
     "load_spec",
 ]
 
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "openapi" / "prospecting-api.yaml"
+# Installed from a wheel or run from a checkout, the package is a folder, so its data are files.
+OPENAPI_DIR = Path(str(resources.files("prospecting_conformance.spec") / "openapi"))
+DEFAULT_SPEC_PATH = OPENAPI_DIR / "prospecting-api.yaml"
 SPEC_URI = "urn:prospecting-api"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -85,6 +94,11 @@ class OperationSpec:
             path = path.replace("{" + name + "}", quote(params[name], safe=""))
         return base_url.rstrip("/") + path
 
+    @property
+    def writes(self) -> bool:
+        """Whether it needs prospecting:write (D5): it starts or cancels a job."""
+        return WRITE_SCOPE in self.required_scopes
+
     def matches(self, method: str, path: str) -> bool:
         return method.lower() == self.method and self._path_regex.fullmatch(path) is not None
 
@@ -100,14 +114,17 @@ class Spec:
         self.operations: dict[str, OperationSpec] = {
             op.operation_id: op for op in self._read_operations()
         }
-        scheme = next(iter(document["components"]["securitySchemes"].values()))
-        self.auth_header: str = scheme["name"]
         # One validator per schema pointer: building one (and resolving its `$ref` chain) cost
         # more than validating a typical response (bench/README.md).
         self._validators: dict[str, Draft202012Validator] = {}
 
     def operation(self, operation_id: str) -> OperationSpec:
         return self.operations[operation_id]
+
+    @cached_property
+    def write_operations(self) -> frozenset[str]:
+        """The ids of the operations that write: off limits unless the target allows writes."""
+        return frozenset(op.operation_id for op in self.operations.values() if op.writes)
 
     def match(self, method: str, path: str) -> OperationSpec | None:
         """The operation serving this method and path, if the spec has one."""

@@ -1,0 +1,128 @@
+"""The spec as schemathesis loads it, set up for the run's target.
+
+The target's settings go into schemathesis' configuration: the pinned account group, the
+all-scopes key in the target's auth header, the security scheme rewritten to match it, the
+profile's budgets, the undeclared methods the target may be sent, and only our checks. Every
+request the schema sends passes the run's rails.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import schemathesis
+from hypothesis import strategies as st
+
+from prospecting_conformance.core.http import READ_METHODS
+from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
+from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.rails.wire import railed_schema
+from prospecting_conformance.run.context import shrink
+from prospecting_conformance.spec.model import Spec
+from prospecting_conformance.target.config import TargetConfig
+from prospecting_conformance.target.profiles import PROFILE_SETTINGS
+
+__all__ = [
+    "UNEXPECTED_METHODS_READ_ONLY",
+    "UNEXPECTED_METHODS_WITH_WRITES",
+    "fuzz_config",
+    "fuzz_schema",
+    "fuzzed_operations",
+    "security_scheme",
+    "unexpected_methods",
+]
+
+# The undeclared methods the coverage phase sends to every path (405 with Allow, S4). Without
+# permission to write, only those that cannot change anything: the check still runs.
+UNEXPECTED_METHODS_WITH_WRITES = ("PUT", "POST", "DELETE", "OPTIONS", "PATCH", "TRACE")
+UNEXPECTED_METHODS_READ_ONLY = tuple(m for m in UNEXPECTED_METHODS_WITH_WRITES if m in READ_METHODS)
+
+
+def unexpected_methods(target: TargetConfig) -> tuple[str, ...]:
+    """The undeclared methods the run may send, given whether the target allows writes."""
+    return UNEXPECTED_METHODS_WITH_WRITES if target.allow_writes else UNEXPECTED_METHODS_READ_ONLY
+
+
+def security_scheme(target: TargetConfig) -> dict[str, Any]:
+    """The spec's security scheme as the target really takes its key (I3).
+
+    schemathesis strips and spoils the credentials a scheme declares (`ignored_auth`): with the
+    spec's `X-API-Key` declared while the key travels in `Authorization`, its "no key" probe
+    would still carry the key, and a correct API would look like one that ignores auth.
+    """
+    if target.auth_header.lower() == "authorization" and target.auth_prefix.strip() == "Bearer":
+        return {"type": "http", "scheme": "bearer"}
+    return {"type": "apiKey", "in": "header", "name": target.auth_header}
+
+
+def fuzzed_operations(spec: Spec, target: TargetConfig) -> list[str]:
+    """The operations the generated tests exercise on this target."""
+    excluded = frozenset() if target.allow_writes else spec.write_operations
+    return [op for op in spec.operations if op not in excluded]
+
+
+def fuzz_config(target: TargetConfig, seed: int) -> dict[str, Any]:
+    """schemathesis' configuration for the run: the target's pins, the profile's budgets."""
+    profile = PROFILE_SETTINGS[target.profile]
+    credential = target.credential("all")
+    return {
+        "seed": seed,
+        "base-url": target.base_url,
+        "headers": {target.auth_header: credential.reveal() if credential else ""},
+        # A random account group is a 403 for every case (DESIGN.md §7): pin it so that
+        # generated cases reach the handlers.
+        "parameters": {"path.accountGroupId": target.account_group_id},
+        "generation": {
+            "max-examples": profile.max_examples,
+            "database": "none",
+            "no-shrink": not shrink(),
+        },
+        "phases": {
+            "coverage": {"unexpected-methods": list(unexpected_methods(target))},
+            "stateful": {
+                "max-steps": profile.stateful_max_steps,
+                # The spec declares every link; inferred ones would dilute the walk.
+                "inference": {"algorithms": []},
+                # Negative steps break the chains the links build (a rejected start has
+                # no job to poll); the fuzzing phase covers negative cases per operation.
+                "generation": {
+                    "max-examples": profile.stateful_max_examples,
+                    "mode": "positive",
+                },
+            },
+        },
+        "checks": {"enabled": False, **{name: {"enabled": True} for name in FUZZ_CHECKS}},
+        "request-timeout": 10,
+    }
+
+
+def fuzz_schema(target: TargetConfig, spec: Spec, seed: int, rails: Rails) -> Any:
+    """The spec as schemathesis loads it, pointed at the run's target, sending through `rails`."""
+    document = copy.deepcopy(spec.document)
+    for name in document["components"]["securitySchemes"]:
+        document["components"]["securitySchemes"][name] = security_scheme(target)
+    config = schemathesis.Config.from_dict(fuzz_config(target, seed))
+    schema: schemathesis.BaseSchema = railed_schema(
+        schemathesis.openapi.from_dict(document, config=config), rails
+    )
+    if not target.allow_writes:
+        # Starting and cancelling jobs are writes: without permission only reads are fuzzed.
+        schema = schema.exclude(operation_id=sorted(spec.write_operations))
+    if target.provider_id:
+        _draw_known_provider(schema, target.provider_id)
+    return schema
+
+
+def _draw_known_provider(schema: schemathesis.BaseSchema, provider_id: str) -> None:
+    """Links cannot carry a provider id (no response holds one), so draw the known one half of
+    the time: otherwise the look-up only ever answers 404."""
+
+    @schema.hook
+    def before_generate_path_parameters(hook_context: Any, strategy: Any) -> Any:
+        operation = hook_context.operation
+        if operation is None or "providerId" not in operation.path:
+            return strategy
+        return st.one_of(
+            strategy, strategy.map(lambda params: {**params, "providerId": provider_id})
+        )

@@ -1,0 +1,125 @@
+"""A wheel built from the repository works outside the checkout: it carries the spec.
+
+The spec lives in the repository's `openapi/` (the file people edit and lint); the package
+reaches it through a link that setuptools follows when it builds. This test builds a wheel
+from a copy of the repository, installs it into a fresh venv and, from a folder outside the
+checkout, loads the spec and its docs page, imports the public surface and lists the
+operations. Nothing is downloaded: the build uses the running environment's setuptools, and
+the venv sees the running environment's dependencies through a `.pth` line (its
+site-packages folder, not the editable install's own `.pth`, which a path line does not run).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+import prospecting_conformance
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+# What a build reads: the project file, the README it names, the sources and the spec.
+BUILD_INPUTS = ("pyproject.toml", "README.md", "src", "openapi")
+STEP_TIMEOUT_S = 120
+
+OPERATIONS = [
+    "listSalesNavigatorSavedSearches",
+    "startProspectingJob",
+    "getProspectingJob",
+    "cancelProspectingJob",
+    "getProspectByProviderId",
+]
+
+# Run by the venv's interpreter: what a user of the installed wheel would do.
+USE_THE_WHEEL = """
+import json
+import prospecting_conformance
+from prospecting_conformance import *
+from prospecting_conformance.spec.fidelity import DOCS_PAGE, fidelity_problems, load_docs_page
+from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH
+
+spec = load_spec()
+print(json.dumps({
+    "package": prospecting_conformance.__file__,
+    "spec": str(DEFAULT_SPEC_PATH),
+    "operations": list(spec.operations),
+    "surface": sorted(name for name in prospecting_conformance.__all__ if name in globals()),
+    "docs_page": str(DOCS_PAGE),
+    "fidelity_problems": fidelity_problems(spec, load_docs_page()),
+}))
+"""
+
+
+def _run(*args: str | Path, cwd: Path) -> str:
+    done = subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT_S,
+        check=False,
+    )
+    assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _copy_of_the_repository(destination: Path) -> Path:
+    """The build inputs, links kept as links: a build in place would write into the checkout."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    destination.mkdir()
+    for name in BUILD_INPUTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, symlinks=True, ignore=ignore)
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def _see_dependencies(python: Path) -> None:
+    """Let the venv import this environment's dependencies, but not its editable install.
+
+    Written after the wheel is installed: pip would otherwise take the editable install's
+    metadata, visible through this line, for the package already being there.
+    """
+    site_packages = _run(
+        python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=python.parent
+    ).strip()
+    (Path(site_packages) / "dependencies.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
+    )
+
+
+def test_a_wheel_built_from_the_repository_carries_the_spec(tmp_path: Path) -> None:
+    # Given a wheel built from the repository
+    repo = _copy_of_the_repository(tmp_path / "repo")
+    pip = (sys.executable, "-m", "pip")
+    _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
+         "-w", tmp_path / "dist", repo, cwd=tmp_path)  # fmt: skip
+    (wheel,) = (tmp_path / "dist").glob("prospecting_conformance-*.whl")
+
+    # When it is installed into a fresh venv and used from outside the checkout
+    venv = tmp_path / "venv"
+    _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
+    python = venv / "bin" / "python"
+    _run(*pip, "--python", python, "install", "--no-deps", "--no-index", "-q", wheel,
+         cwd=tmp_path)  # fmt: skip
+    _see_dependencies(python)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    used = json.loads(_run(python, "-I", "-c", USE_THE_WHEEL, cwd=elsewhere))
+
+    # Then the package, its spec and the docs page it transcribes all come from the venv
+    for installed in (used["package"], used["spec"], used["docs_page"]):
+        assert Path(installed).is_relative_to(venv), installed
+    assert not Path(used["spec"]).is_symlink()
+    assert used["fidelity_problems"] == []
+    assert used["operations"] == OPERATIONS
+    assert used["surface"] == sorted(prospecting_conformance.__all__)

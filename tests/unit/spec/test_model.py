@@ -1,0 +1,71 @@
+"""Where the spec comes from, and what it says about which operations write.
+
+The spec is package data (a link to the repository's `openapi/` in a checkout, a copy in a
+wheel); an explicit path or `PROSPECTING_SPEC` points the suite at another one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH, Spec, load_spec
+from prospecting_conformance.target.settings import SPEC_VAR
+
+REPOSITORY_SPEC = Path(__file__).resolve().parents[3] / "openapi" / "prospecting-api.yaml"
+
+SPEC_WITH_ONE_OPERATION = """\
+openapi: 3.1.0
+info: {title: One operation, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      x-provenance: documented
+      responses:
+        "200": {description: OK, x-provenance: documented}
+"""
+
+
+def test_the_package_carries_the_repository_spec() -> None:
+    # In a checkout the packaged spec is the file people edit, not a copy that could drift.
+    assert DEFAULT_SPEC_PATH.resolve() == REPOSITORY_SPEC
+    assert "startProspectingJob" in load_spec().operations
+
+
+def test_an_explicit_path_is_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(SPEC_WITH_ONE_OPERATION, encoding="utf-8")
+
+    assert list(load_spec(path).operations) == ["listThings"]
+
+
+def test_the_environment_overrides_the_packaged_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(SPEC_WITH_ONE_OPERATION, encoding="utf-8")
+    monkeypatch.setenv(SPEC_VAR, str(path))
+
+    assert list(load_spec().operations) == ["listThings"]
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "writes"),
+    [
+        ("listSalesNavigatorSavedSearches", False),
+        ("startProspectingJob", True),
+        ("getProspectingJob", False),
+        ("cancelProspectingJob", True),
+        ("getProspectByProviderId", False),
+    ],
+)
+def test_an_operation_writes_when_it_needs_the_write_scope(
+    spec: Spec, operation_id: str, writes: bool
+) -> None:
+    assert spec.operation(operation_id).writes is writes
+
+
+def test_the_write_operations_are_those_that_write(spec: Spec) -> None:
+    assert spec.write_operations == {"startProspectingJob", "cancelProspectingJob"}
