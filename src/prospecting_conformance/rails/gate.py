@@ -281,9 +281,6 @@ class Rails:
     def note_weather(self, operation: str, status: int, *, retried: bool) -> None:
         """Count one 429 or 5xx: sent again (`retried`), or the last answer the run got."""
         (self.weather.retried if retried else self.weather.persisted)[(operation, status)] += 1
-        import sys
-
-        print("WEATHER", id(self), operation, status, retried, file=sys.stderr)
 
     def jobs_open(self, count: int) -> None:
         """How many jobs this process started and has not seen end (the settle reserve)."""
