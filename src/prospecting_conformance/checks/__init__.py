@@ -1,6 +1,7 @@
 """The rules (DESIGN.md §5): the registry, and one module per family of checks.
 
 rules.py        the ids, each with its family, provenance and the functions that check it
+registry.py     the per-response check registry that envelope.py and schema.py fill
 envelope.py     E1-E6, any response on its own
 schema.py       S1, S2 against the spec; `check_response` runs every per-response check
 status.py       the status a test expected, for whichever rule it checks
