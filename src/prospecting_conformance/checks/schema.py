@@ -18,7 +18,7 @@ from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import HeaderSpec, Spec
 
-__all__ = ["SPEC_CHECKS", "check_response", "check_spec"]
+__all__ = ["SPEC_CHECKS", "check_response"]
 
 SPEC_CHECKS = ResponseChecks()
 
@@ -125,13 +125,8 @@ def check_schema(observed: Observed, spec: Spec) -> list[Finding]:
     return findings
 
 
-def check_spec(observed: Observed, spec: Spec) -> list[Finding]:
-    """Every spec rule (S1, S2) on one response."""
-    return SPEC_CHECKS.run(observed, spec)
-
-
 def check_response(
     observed: Observed, spec: Spec, trace_ids: TraceIds | None = None
 ) -> list[Finding]:
     """Every per-response rule: the envelope (E1-E6) and the spec (S1, S2)."""
-    return check_envelope(observed, spec, trace_ids) + check_spec(observed, spec)
+    return check_envelope(observed, spec, trace_ids) + SPEC_CHECKS.run(observed, spec)
