@@ -22,9 +22,7 @@ def check_prospect(observed: Observed, provider_id: str) -> list[Finding]:
                 f"{observed.status}; expected 200.",
             )
         ]
-    body = observed.body or {}
-    data = body.get("data")
-    found = data.get("providerId") if isinstance(data, dict) else None
+    found = (observed.data or {}).get("providerId")
     if found != provider_id:
         return [
             observed.finding(
