@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from prospecting_conformance.mutation.matrix import conformance_command, embedded_env
+from prospecting_conformance.mutation.runs import conformance_command, embedded_env
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS_S = {"quick": 30.0, "default": 120.0}

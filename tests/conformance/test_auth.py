@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.checks.expectations import check_status
+from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
 from prospecting_conformance.plugin.hooks import SkipUnlessWritable

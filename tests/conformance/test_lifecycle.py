@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from prospecting_conformance.checks.expectations import (
-    check_job_ids_unique,
-    check_job_status,
-    check_status,
-)
+from prospecting_conformance.checks.jobs import check_job_ids_unique, check_job_status
 from prospecting_conformance.checks.lifecycle import JobTracker
+from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
 from prospecting_conformance.plugin.hooks import require_setting

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from prospecting_conformance.checks.expectations import check_prospect, check_status
+from prospecting_conformance.checks.lookup import check_prospect
+from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
 from prospecting_conformance.plugin.hooks import RequireKey, require_setting

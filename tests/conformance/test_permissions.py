@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from prospecting_conformance.checks.expectations import (
-    check_status,
-    permission_matrix,
-)
+from prospecting_conformance.checks.auth import permission_matrix
+from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
 from prospecting_conformance.core.observed import Observed

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from prospecting_conformance.checks.expectations import (
-    check_pacing,
-    check_retry_after,
-    check_status,
-)
+from prospecting_conformance.checks.rate import check_pacing, check_retry_after
+from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
 from prospecting_conformance.core.http import retry_after_seconds

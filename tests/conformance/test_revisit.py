@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.checks.expectations import check_status
 from prospecting_conformance.checks.job_history import JobRecord
+from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import ConformanceError, Finding, raise_for_findings
 from prospecting_conformance.run.context import RunContext

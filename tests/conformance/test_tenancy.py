@@ -6,11 +6,8 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.checks.expectations import (
-    check_groups_disjoint,
-    check_not_reachable,
-    check_status,
-)
+from prospecting_conformance.checks.auth import check_groups_disjoint, check_not_reachable
+from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
 from prospecting_conformance.plugin.hooks import RequireKey, SkipUnlessWritable, require_setting

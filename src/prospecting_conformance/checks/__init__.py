@@ -1,1 +1,16 @@
-"""The rules (DESIGN.md §5): the registry, and one module per family of checks."""
+"""The rules (DESIGN.md §5): the registry, and one module per family of checks.
+
+rules.py        the ids, each with its family, provenance and the functions that check it
+registry.py     the per-response check registry that envelope.py and schema.py fill
+envelope.py     E1-E6, any response on its own
+schema.py       S1, S2 against the spec; `check_response` runs every per-response check
+status.py       the status a test expected, for whichever rule it checks
+auth.py         A3's permission matrix, A4's tenancy
+precedence.py   A6, which answer wins when a request breaks several conditions
+undeclared.py   U1, the surface the spec does not declare
+jobs.py         L1, L9 and a job's status as a test sees it
+lifecycle.py    the job state machine (L2, L3, L8) across successive observations
+job_history.py  every job the run has seen, judged again on every response
+rate.py         R1, R2
+lookup.py       P1
+"""

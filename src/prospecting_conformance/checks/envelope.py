@@ -1,7 +1,8 @@
 """The envelope rules E1-E6: the shape every Prospecting API response shares.
 
-Each rule is one plain function registered under its id in `ENVELOPE_CHECKS`; the unit tests,
-the conformance tests and the schemathesis checks all call these, so a rule exists once.
+Each rule is one plain function registered under its id in `ENVELOPE_CHECKS` (registry.py);
+the unit tests, the conformance tests and the schemathesis checks all call these, so a rule
+exists once.
 Each rule owns one concern and stays silent when another rule owns the defect (a non-JSON body
 is E1's, not also E2's), so one defect yields one finding per rule that it really breaks.
 E4's uniqueness half needs the whole run's trace ids: `TraceIds` holds them.
@@ -10,9 +11,9 @@ E4's uniqueness half needs the whole run's trace ids: `TraceIds` holds them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
+from prospecting_conformance.checks.registry import ResponseChecks
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import Spec
@@ -20,30 +21,14 @@ from prospecting_conformance.spec.model import Spec
 __all__ = [
     "ENVELOPE_CHECKS",
     "ENVELOPE_KEYS",
-    "Check",
     "TraceIds",
     "check_envelope",
     "expected_error_code",
-    "register",
 ]
-
-Check = Callable[[Observed, Spec], list[Finding]]
 
 ENVELOPE_KEYS = frozenset({"success", "data", "error", "traceId"})
 
-ENVELOPE_CHECKS: dict[str, Check] = {}
-
-
-def register(registry: dict[str, Check], rule_id: str) -> Callable[[Check], Check]:
-    """Register `check` as the one implementation of `rule_id` in `registry`."""
-
-    def decorate(check: Check) -> Check:
-        if rule_id in registry:
-            raise ValueError(f"rule {rule_id} is already implemented by {registry[rule_id]}")
-        registry[rule_id] = check
-        return check
-
-    return decorate
+ENVELOPE_CHECKS = ResponseChecks()
 
 
 def _envelope(observed: Observed) -> dict[str, Any] | None:
@@ -62,6 +47,24 @@ def _empty(value: Any) -> bool:
     return not isinstance(value, str) or not value
 
 
+def _said(*problems: tuple[str, bool]) -> list[str]:
+    """What to say of each problem the response has, in order."""
+    return [said for said, present in problems if present]
+
+
+def _problems(
+    observed: Observed, rule: str, received: str, problems: list[str], expected: str, sep: str
+) -> list[Finding]:
+    """One finding that lists every problem of the response, or none when there is none."""
+    if not problems:
+        return []
+    return [
+        observed.finding(
+            rule, f"Received {received} with {sep.join(problems)}; expected {expected}."
+        )
+    ]
+
+
 def _charset(content_type: str) -> str | None:
     for parameter in content_type.split(";")[1:]:
         name, _, value = parameter.partition("=")
@@ -70,7 +73,7 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-@register(ENVELOPE_CHECKS, "E1")
+@ENVELOPE_CHECKS.register("E1")
 def check_shape(observed: Observed, spec: Spec) -> list[Finding]:
     """E1: the body is a JSON object with exactly success (bool), data, error and traceId."""
     if not observed.is_json:
@@ -96,53 +99,36 @@ def check_shape(observed: Observed, spec: Spec) -> list[Finding]:
         problems.append(f"unexpected keys {extra}")
     if "success" in body and not isinstance(body["success"], bool):
         problems.append(f"success {body['success']!r} ({type(body['success']).__name__})")
-    if not problems:
-        return []
-    return [
-        observed.finding(
-            "E1",
-            f"Received an envelope with {'; '.join(problems)}; expected exactly success "
-            "(boolean), data, error and traceId.",
-        )
-    ]
+    expected = "exactly success (boolean), data, error and traceId"
+    return _problems(observed, "E1", "an envelope", problems, expected, sep="; ")
 
 
-@register(ENVELOPE_CHECKS, "E2")
+@ENVELOPE_CHECKS.register("E2")
 def check_success_pairing(observed: Observed, spec: Spec) -> list[Finding]:
     """E2: a 2xx has success true, error null and data not null."""
     body = _envelope(observed)
     if body is None or not 200 <= observed.status <= 299:
         return []
-    problems = []
     # A non-boolean success is E1's finding; the pairing is only judged on booleans.
-    if body["success"] is False:
-        problems.append("success false")
-    if body["error"] is not None:
-        problems.append("error not null")
-    if body["data"] is None:
-        problems.append("data null")
-    if not problems:
-        return []
-    return [
-        observed.finding(
-            "E2",
-            f"Received {observed.status} with {', '.join(problems)}; expected success true, "
-            "error null and data not null on a 2xx.",
-        )
-    ]
+    problems = _said(
+        ("success false", body["success"] is False),
+        ("error not null", body["error"] is not None),
+        ("data null", body["data"] is None),
+    )
+    expected = "success true, error null and data not null on a 2xx"
+    return _problems(observed, "E2", str(observed.status), problems, expected, sep=", ")
 
 
-@register(ENVELOPE_CHECKS, "E3")
+@ENVELOPE_CHECKS.register("E3")
 def check_error_pairing(observed: Observed, spec: Spec) -> list[Finding]:
     """E3: a 4xx/5xx has success false, data null, and an error with code and message."""
     body = _envelope(observed)
     if body is None or not _is_error_status(observed.status):
         return []
-    problems = []
-    if body["success"] is True:
-        problems.append("success true")
-    if body["data"] is not None:
-        problems.append("data not null")
+    problems = _said(
+        ("success true", body["success"] is True),
+        ("data not null", body["data"] is not None),
+    )
     error = body["error"]
     if not isinstance(error, dict):
         problems.append(f"error {error!r}" if error is None else f"error a {type(error).__name__}")
@@ -152,18 +138,14 @@ def check_error_pairing(observed: Observed, spec: Spec) -> list[Finding]:
                 problems.append(f"error.{field} {error.get(field, '<missing>')!r}")
         if "details" in error and not isinstance(error["details"], str):
             problems.append(f"error.details {error['details']!r} (not a string)")
-    if not problems:
-        return []
-    return [
-        observed.finding(
-            "E3",
-            f"Received {observed.status} with {', '.join(problems)}; expected success false, "
-            "data null and error.code, error.message non-empty strings (details a string).",
-        )
-    ]
+    expected = (
+        "success false, data null and error.code, error.message non-empty strings "
+        "(details a string)"
+    )
+    return _problems(observed, "E3", str(observed.status), problems, expected, sep=", ")
 
 
-@register(ENVELOPE_CHECKS, "E4")
+@ENVELOPE_CHECKS.register("E4")
 def check_trace_id_present(observed: Observed, spec: Spec) -> list[Finding]:
     """E4 (per response): traceId is a non-empty string; uniqueness is `TraceIds`' job."""
     body = _envelope(observed)
@@ -176,7 +158,7 @@ def check_trace_id_present(observed: Observed, spec: Spec) -> list[Finding]:
     ]
 
 
-@register(ENVELOPE_CHECKS, "E5")
+@ENVELOPE_CHECKS.register("E5")
 def check_content_type(observed: Observed, spec: Spec) -> list[Finding]:
     """E5: Content-Type is application/json (a utf-8 charset parameter is allowed)."""
     value = observed.header("content-type")
@@ -207,7 +189,7 @@ def expected_error_code(spec: Spec, operation_id: str, status: int) -> str | Non
     return None
 
 
-@register(ENVELOPE_CHECKS, "E6")
+@ENVELOPE_CHECKS.register("E6")
 def check_error_code(observed: Observed, spec: Spec) -> list[Finding]:
     """E6: error.code is the stable code the spec declares for the status."""
     body = _envelope(observed)
@@ -264,10 +246,5 @@ def check_envelope(
     observed: Observed, spec: Spec, trace_ids: TraceIds | None = None
 ) -> list[Finding]:
     """Every envelope rule on one response; with `trace_ids`, E4 includes run-wide uniqueness."""
-    findings: list[Finding] = []
-    for rule_id, check in ENVELOPE_CHECKS.items():
-        if rule_id == "E4" and trace_ids is not None:
-            findings.extend(trace_ids.check(observed, spec))
-        else:
-            findings.extend(check(observed, spec))
-    return findings
+    uniqueness = {"E4": trace_ids.check} if trace_ids is not None else None
+    return ENVELOPE_CHECKS.run(observed, spec, instead=uniqueness)

@@ -189,13 +189,8 @@ class JobHistory:
 
 def _job(observed: Observed) -> dict[str, Any] | None:
     """The job a 2xx job response holds, when it has a string id."""
-    body = observed.body
-    if body is None or not 200 <= observed.status <= 299:
-        return None
-    data = body.get("data")
-    if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"]:
-        return data
-    return None
+    job = observed.data
+    return job if job is not None and isinstance(job.get("id"), str) and job["id"] else None
 
 
 def _start_request(observed: Observed) -> dict[str, str]:

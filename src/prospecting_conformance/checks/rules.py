@@ -1,16 +1,22 @@
 """The registry of rules the suite checks (DESIGN.md §5).
 
 Every finding names one of these ids. The registry is the single place where a rule's family,
-provenance and one-line statement live; reports, regression drafts and the mutation matrix
-read them from here.
+provenance and one-line statement live, and where it says which functions check it (from a
+rule id to its code in one step); reports, regression drafts and the mutation matrix read
+them from here.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["FAMILIES", "RULES", "Family", "Provenance", "Rule", "rule"]
+__all__ = ["FAMILIES", "RULES", "Family", "Provenance", "Rule", "resolve", "rule"]
+
+# What the dotted names of `Rule.checks` are relative to.
+PACKAGE = "prospecting_conformance"
 
 Family = Literal["envelope", "spec", "auth", "lifecycle", "rate", "lookup", "transport"]
 Provenance = Literal["documented", "inferred", "ours"]
@@ -31,88 +37,255 @@ FAMILIES: dict[str, Family] = {
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: its id, what it says, how firm it is, and the functions that check it.
+
+    `checks` are the functions whose findings name the rule, as dotted names inside the
+    package (`checks.envelope:check_shape`): strings, so that this module imports nothing of
+    the suite's; `implementations()` imports them. A shared check (`check_status`) is named
+    by every rule whose tests call it with that rule.
+    """
+
     id: str
     statement: str
     provenance: Provenance
+    checks: tuple[str, ...]
 
     @property
     def family(self) -> Family:
         return FAMILIES[self.id[0]]
 
+    def implementations(self) -> list[Callable[..., Any]]:
+        """The functions `checks` names, imported."""
+        return [resolve(name) for name in self.checks]
+
+
+def resolve(name: str) -> Callable[..., Any]:
+    """The function a dotted name inside the package (`module:Qualified.name`) names."""
+    module_name, _, qualified = name.partition(":")
+    found: Any = importlib.import_module(f".{module_name}", PACKAGE)
+    for attribute in qualified.split("."):
+        found = getattr(found, attribute)
+    if not callable(found):
+        raise TypeError(f"{name} names {found!r}, not a function")
+    return found  # type: ignore[no-any-return]
+
 
 _RULES = [
-    Rule("E1", "body is a JSON object with success (bool), data, error, traceId", "documented"),
-    Rule("E2", "success: true iff 2xx; then error is null and data is not null", "inferred"),
+    Rule(
+        "E1",
+        "body is a JSON object with success (bool), data, error, traceId",
+        "documented",
+        checks=("checks.envelope:check_shape",),
+    ),
+    Rule(
+        "E2",
+        "success: true iff 2xx; then error is null and data is not null",
+        "inferred",
+        checks=("checks.envelope:check_success_pairing",),
+    ),
     Rule(
         "E3",
-        "success: false iff 4xx/5xx; then data is null, error.code and error.message "
-        "are non-empty strings, details a string if present",
+        "success: false iff 4xx/5xx; then data is null, error.code and error.message are "
+        "non-empty strings, details a string if present",
         "inferred",
+        checks=("checks.envelope:check_error_pairing",),
     ),
-    Rule("E4", "traceId is non-empty and unique across the run", "inferred"),
-    Rule("E5", "Content-Type is application/json", "inferred"),
-    Rule("E6", "error.code is the stable code the spec declares for the status", "inferred"),
-    Rule("S1", "only status codes the spec documents for the operation", "documented"),
-    Rule("S2", "body and headers match the spec's schema for that status", "documented"),
-    Rule("S3", "no 500 for any input", "documented"),
     Rule(
-        "S4", "invalid input is rejected with a 4xx envelope; valid input is accepted", "inferred"
+        "E4",
+        "traceId is non-empty and unique across the run",
+        "inferred",
+        checks=(
+            "checks.envelope:check_trace_id_present",
+            "checks.envelope:TraceIds.check",
+            "run.recorder:merge",
+        ),
     ),
-    Rule("A1", "no key: 401 on every operation", "documented"),
-    Rule("A2", "invalid key (unknown, empty, wrong header, wrong prefix): 401", "documented"),
+    Rule(
+        "E5",
+        "Content-Type is application/json",
+        "inferred",
+        checks=("checks.envelope:check_content_type",),
+    ),
+    Rule(
+        "E6",
+        "error.code is the stable code the spec declares for the status",
+        "inferred",
+        checks=("checks.envelope:check_error_code",),
+    ),
+    Rule(
+        "S1",
+        "only status codes the spec documents for the operation",
+        "documented",
+        checks=("checks.schema:check_documented_status",),
+    ),
+    Rule(
+        "S2",
+        "body and headers match the spec's schema for that status",
+        "documented",
+        checks=("checks.schema:check_schema",),
+    ),
+    Rule(
+        "S3",
+        "no 500 for any input",
+        "documented",
+        checks=("fuzz.schema:prospecting_s3_no_server_error",),
+    ),
+    Rule(
+        "S4",
+        "invalid input is rejected with a 4xx envelope; valid input is accepted",
+        "inferred",
+        checks=("fuzz.schema:_adapt",),
+    ),
+    Rule(
+        "A1",
+        "no key: 401 on every operation",
+        "documented",
+        checks=("checks.status:check_status", "fuzz.schema:_adapt"),
+    ),
+    Rule(
+        "A2",
+        "invalid key (unknown, empty, wrong header, wrong prefix): 401",
+        "documented",
+        checks=("checks.status:check_status",),
+    ),
     Rule(
         "A3",
         "every operation x every role key: 2xx iff the key holds the required scope, else 403",
         "documented",
+        checks=("checks.auth:permission_matrix", "checks.status:check_status"),
     ),
     Rule(
         "A4",
         "another account group's paths: 403; jobs of one group unreachable from the other",
         "inferred",
+        checks=(
+            "checks.auth:check_not_reachable",
+            "checks.auth:check_groups_disjoint",
+            "checks.status:check_status",
+        ),
     ),
-    Rule("A5", "authentication before validation (no key + bad body: 401)", "inferred"),
+    Rule(
+        "A5",
+        "authentication before validation (no key + bad body: 401)",
+        "inferred",
+        checks=("checks.status:check_status",),
+    ),
     Rule(
         "A6",
         "precedence on every operation: a request that breaks several conditions at once gets "
         "the first in I10's order (401, then 403 for scope or group, then 400, then 404)",
         "inferred",
+        checks=("checks.precedence:precedence_table", "checks.precedence:check_precedence"),
     ),
     Rule(
         "U1",
-        "unknown paths answer 404 (or 401 without a valid key) and unsupported methods 405 "
-        "with Allow and method_not_allowed, always in the envelope",
+        "unknown paths answer 404 (or 401 without a valid key) and unsupported methods 405 with"
+        " Allow and method_not_allowed, always in the envelope",
         "inferred",
+        checks=(
+            "checks.undeclared:undeclared_methods",
+            "checks.undeclared:check_unknown_path",
+            "checks.undeclared:check_method_not_allowed",
+        ),
     ),
     Rule(
         "L1",
         "start: 202, job envelope, status queued or running, Location resolves to the job",
         "documented",
+        checks=(
+            "checks.jobs:check_accepted_job",
+            "checks.job_history:JobHistory.observe",
+            "checks.status:check_status",
+            "fuzz.schema:_adapt",
+        ),
     ),
     Rule(
         "L2",
-        "polling: enum statuses, legal transitions only, terminal stays terminal, "
-        "processed never decreases, createdAt never changes, a job once seen never vanishes, "
-        "terminal within the deadline, completed has a result, failed an error",
+        "polling: enum statuses, legal transitions only, terminal stays terminal, processed "
+        "never decreases, createdAt never changes, a job once seen never vanishes, terminal "
+        "within the deadline, completed has a result, failed an error",
         "inferred",
+        checks=(
+            "checks.lifecycle:JobTracker.observe",
+            "checks.job_history:JobHistory.observe",
+            "checks.jobs:check_job_status",
+        ),
     ),
     Rule(
-        "L3", "cancel a running job: 200 cancelled, stays cancelled, no more progress", "documented"
+        "L3",
+        "cancel a running job: 200 cancelled, stays cancelled, no more progress",
+        "documented",
+        checks=(
+            "checks.lifecycle:JobTracker.observe",
+            "checks.jobs:check_job_status",
+            "checks.status:check_status",
+        ),
     ),
-    Rule("L4", "cancel again: 200 (idempotent)", "inferred"),
-    Rule("L5", "cancel a completed or failed job: 409, status unchanged", "inferred"),
-    Rule("L6", "unknown job id: 404 on get and cancel", "inferred"),
-    Rule("L7", "unknown saved search: 404; malformed body: 400", "inferred"),
-    Rule("L8", "the job records source and savedSearchId", "inferred"),
-    Rule("L9", "job ids are unique", "inferred"),
+    Rule(
+        "L4",
+        "cancel again: 200 (idempotent)",
+        "inferred",
+        checks=("checks.jobs:check_job_status", "checks.status:check_status"),
+    ),
+    Rule(
+        "L5",
+        "cancel a completed or failed job: 409, status unchanged",
+        "inferred",
+        checks=("checks.jobs:check_job_status", "checks.status:check_status"),
+    ),
+    Rule(
+        "L6",
+        "unknown job id: 404 on get and cancel",
+        "inferred",
+        checks=("checks.status:check_status", "fuzz.schema:_adapt"),
+    ),
+    Rule(
+        "L7",
+        "unknown saved search: 404; malformed body: 400",
+        "inferred",
+        checks=("checks.status:check_status",),
+    ),
+    Rule(
+        "L8",
+        "the job records source and savedSearchId",
+        "inferred",
+        checks=("checks.lifecycle:JobTracker.observe", "checks.job_history:JobHistory.observe"),
+    ),
+    Rule(
+        "L9",
+        "job ids are unique",
+        "inferred",
+        checks=(
+            "checks.jobs:check_job_ids_unique",
+            "checks.job_history:JobHistory.observe",
+            "run.recorder:merge",
+        ),
+    ),
     Rule(
         "R1",
-        "a 429 is an error envelope with whole-second Retry-After; after waiting, the "
-        "request succeeds",
+        "a 429 is an error envelope with whole-second Retry-After; after waiting, the request "
+        "succeeds",
         "documented",
+        checks=("checks.rate:check_retry_after", "checks.status:check_status"),
     ),
-    Rule("R2", "the suite's client never sends faster than allowed after a 429", "ours"),
-    Rule("P1", "known provider id: 200 with that providerId; unknown: 404", "inferred"),
-    Rule("T1", "the target answered: no transport error, timeout or exhausted retry", "ours"),
+    Rule(
+        "R2",
+        "the suite's client never sends faster than allowed after a 429",
+        "ours",
+        checks=("checks.rate:check_pacing",),
+    ),
+    Rule(
+        "P1",
+        "known provider id: 200 with that providerId; unknown: 404",
+        "inferred",
+        checks=("checks.lookup:check_prospect", "checks.status:check_status"),
+    ),
+    Rule(
+        "T1",
+        "the target answered: no transport error, timeout or exhausted retry",
+        "ours",
+        checks=("client.api:ProspectingClient._transport_finding",),
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

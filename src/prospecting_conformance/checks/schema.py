@@ -11,21 +11,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from prospecting_conformance.checks.envelope import (
-    ENVELOPE_CHECKS,
-    Check,
-    TraceIds,
-    check_envelope,
-    register,
-)
+from prospecting_conformance.checks.envelope import TraceIds, check_envelope
+from prospecting_conformance.checks.registry import ResponseChecks
 from prospecting_conformance.checks.rules import Provenance
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import HeaderSpec, Spec
 
-__all__ = ["CHECKS", "SPEC_CHECKS", "check_response", "check_spec"]
+__all__ = ["SPEC_CHECKS", "check_response"]
 
-SPEC_CHECKS: dict[str, Check] = {}
+SPEC_CHECKS = ResponseChecks()
 
 # Schema errors listed in one finding before "and N more": enough to fix, short to read.
 MAX_SCHEMA_ERRORS = 5
@@ -44,7 +39,7 @@ def _node_provenance(spec: Spec, pointer: str) -> str | None:
     return node.get("x-provenance") if isinstance(node, dict) else None
 
 
-@register(SPEC_CHECKS, "S1")
+@SPEC_CHECKS.register("S1")
 def check_documented_status(observed: Observed, spec: Spec) -> list[Finding]:
     """S1: the status is one the spec documents for the operation."""
     operation = spec.operation(observed.operation_id)
@@ -83,7 +78,7 @@ def _header_problems(observed: Observed, spec: Spec, header: HeaderSpec) -> list
     ]
 
 
-@register(SPEC_CHECKS, "S2")
+@SPEC_CHECKS.register("S2")
 def check_schema(observed: Observed, spec: Spec) -> list[Finding]:
     """S2: the body and the headers match the spec's schema for the operation and status."""
     operation = spec.operation(observed.operation_id)
@@ -130,16 +125,8 @@ def check_schema(observed: Observed, spec: Spec) -> list[Finding]:
     return findings
 
 
-CHECKS: dict[str, Check] = {**ENVELOPE_CHECKS, **SPEC_CHECKS}
-
-
-def check_spec(observed: Observed, spec: Spec) -> list[Finding]:
-    """Every spec rule (S1, S2) on one response."""
-    return [finding for check in SPEC_CHECKS.values() for finding in check(observed, spec)]
-
-
 def check_response(
     observed: Observed, spec: Spec, trace_ids: TraceIds | None = None
 ) -> list[Finding]:
     """Every per-response rule: the envelope (E1-E6) and the spec (S1, S2)."""
-    return check_envelope(observed, spec, trace_ids) + check_spec(observed, spec)
+    return check_envelope(observed, spec, trace_ids) + SPEC_CHECKS.run(observed, spec)

@@ -9,7 +9,6 @@ of an authentication header (the random invalid keys the auth tests send) become
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from prospecting_conformance.target.config import TargetConfig
 
-__all__ = ["REDACTED", "SENSITIVE_HEADERS", "RedactingFilter", "Redactor"]
+__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor"]
 
 REDACTED = "<redacted>"
 
@@ -109,18 +108,3 @@ class Redactor:
         if scheme:
             return scheme.group(1), scheme.group(2)
         return "", value
-
-
-class RedactingFilter(logging.Filter):
-    """Rewrites each log record's message through a Redactor before any handler sees it."""
-
-    def __init__(self, redactor: Redactor) -> None:
-        super().__init__()
-        self.redactor = redactor
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self.redactor.text(record.getMessage())
-        record.args = None
-        if record.exc_text:
-            record.exc_text = self.redactor.text(record.exc_text)
-        return True

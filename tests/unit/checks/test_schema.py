@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.checks.envelope import TraceIds
-from prospecting_conformance.checks.schema import CHECKS, SPEC_CHECKS, check_response
+from prospecting_conformance.checks.envelope import ENVELOPE_CHECKS, TraceIds
+from prospecting_conformance.checks.schema import SPEC_CHECKS, check_response
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH, Spec, load_spec
 
@@ -379,4 +379,4 @@ def test_a_run_wide_trace_id_repeat_is_reported_by_check_response(
 
 def test_every_per_response_rule_is_registered_once() -> None:
     assert list(SPEC_CHECKS) == ["S1", "S2"]
-    assert list(CHECKS) == ["E1", "E2", "E3", "E4", "E5", "E6", "S1", "S2"]
+    assert [*ENVELOPE_CHECKS, *SPEC_CHECKS] == ["E1", "E2", "E3", "E4", "E5", "E6", "S1", "S2"]

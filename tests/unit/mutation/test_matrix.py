@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.mutation import matrix as mutation
-from prospecting_conformance.mutation.forked import ForkedRun
-from prospecting_conformance.mutation.matrix import RunResult, judge_variation, main
+from prospecting_conformance.mutation import plan, report, runs
+from prospecting_conformance.mutation.matrix import main
+from prospecting_conformance.mutation.runs import RunResult
+from prospecting_conformance.mutation.score import judge_variation
 from prospecting_conformance.reference.faults import FAULTS, Fault
 from prospecting_conformance.reference.variations import VARIATIONS
 
@@ -46,8 +47,8 @@ def _fake_runs(
         default = [r for f in faults for r in f.caught_by[:1]]
         return _result(label, rules_by_label.get(label, default))
 
-    monkeypatch.setattr(mutation, "run_one", run_one)
-    monkeypatch.setattr(mutation, "write_reports", lambda *args: None)
+    monkeypatch.setattr(runs, "run_one", run_one)
+    monkeypatch.setattr(report, "write_reports", lambda *args: None)
     return calls
 
 
@@ -146,38 +147,7 @@ def test_unknown_variation_names_stop_the_matrix(capsys: pytest.CaptureFixture[s
 
 
 def test_every_fault_is_judged_once_per_column() -> None:
-    plan = mutation._plan(list(FAULTS.values()), list(VARIATIONS.values()), 3)
-    labels = [label for label, *_ in plan]
+    planned = plan.plan(list(FAULTS.values()), list(VARIATIONS.values()), 3)
+    labels = [run.label for run in planned]
     assert len(labels) == len(set(labels))
     assert len(labels) == 3 + 2 * len(FAULTS) + len(VARIATIONS) + 1
-
-
-@pytest.mark.parametrize(
-    ("forked_status", "verdict_status", "seen"),
-    [
-        pytest.param(255, 0, 0, id="a-lost-status-is-read-from-the-runs-own-summary"),
-        pytest.param(1, 0, 1, id="a-status-the-child-reported-is-kept"),
-    ],
-)
-def test_run_one_takes_the_exit_status_the_run_reported(
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    forked_status: int,
-    verdict_status: int,
-    seen: int,
-) -> None:
-    # Given a run that wrote its summary, and a forkserver that may have lost its status
-    def run_pytest(argv: Sequence[str], cwd: Path, env: Any, log: Path) -> Any:
-        directory = tmp_path / "run"
-        directory.mkdir()
-        summary = {"findings": [], "failedTests": [], "exitStatus": verdict_status}
-        (directory / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
-        return ForkedRun(forked_status, None)
-
-    monkeypatch.setattr(mutation, "run_pytest", run_pytest)
-
-    # When the matrix reads the run
-    result = mutation.run_one("run", (), 1, tmp_path, tmp_path)
-
-    # Then 255 (unknown) gives way to the run's own status; a real status stands
-    assert result.exit_status == seen

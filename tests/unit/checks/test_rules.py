@@ -1,0 +1,106 @@
+"""The rule registry: every rule id leads to the code that checks it, and back.
+
+A newcomer goes from a rule id to its functions in one step (`Rule.checks`); these tests keep
+that map true as code moves: every name resolves, and every check function of `checks/` is
+named by the rule it checks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import prospecting_conformance.checks
+from prospecting_conformance.checks.rules import FAMILIES, PACKAGE, RULES, Rule, resolve, rule
+
+
+def _check_functions() -> dict[str, Callable[..., Any]]:
+    """Every public `check_*` function defined in a module of the checks package."""
+    found = {}
+    for module_info in pkgutil.iter_modules(prospecting_conformance.checks.__path__):
+        module = importlib.import_module(f"prospecting_conformance.checks.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("check_") and function.__module__ == module.__name__:
+                found[f"checks.{module_info.name}:{name}"] = function
+    return found
+
+
+def _shared(function: Callable[..., Any]) -> bool:
+    """A check the caller tells which rule it judges (a status, a job's status): many rules'."""
+    return "rule" in inspect.signature(function).parameters
+
+
+# They run a registry of per-response checks (every E and S rule), and check nothing themselves.
+RUNNERS = {"checks.envelope:check_envelope", "checks.schema:check_response"}
+CHECK_FUNCTIONS = {
+    name: function for name, function in _check_functions().items() if name not in RUNNERS
+}
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_every_rule_names_functions_that_exist(rule_id: str) -> None:
+    checks = RULES[rule_id].checks
+
+    implementations = RULES[rule_id].implementations()
+
+    assert implementations, f"{rule_id} names no function"
+    assert len(set(checks)) == len(checks)
+    for name, function in zip(checks, implementations, strict=True):
+        assert inspect.isfunction(function), name
+        assert function.__module__.startswith(f"{PACKAGE}."), name
+
+
+@pytest.mark.parametrize("name", sorted(CHECK_FUNCTIONS))
+def test_every_check_function_is_named_by_the_rule_it_checks(name: str) -> None:
+    naming = [rule_id for rule_id, r in RULES.items() if name in r.checks]
+    function = CHECK_FUNCTIONS[name]
+
+    if _shared(function):
+        assert naming, f"{name} is named by no rule"
+    else:
+        assert len(naming) == 1, f"{name} is named by {naming or 'no rule'}"
+        assert (function.__doc__ or "").startswith(naming[0])
+
+
+def test_the_check_functions_are_found() -> None:
+    # The reverse test above is only as good as this list: it holds every family's checks.
+    modules = {name.split(":")[0] for name in CHECK_FUNCTIONS}
+    assert {
+        "checks.envelope",
+        "checks.schema",
+        "checks.status",
+        "checks.auth",
+        "checks.jobs",
+        "checks.rate",
+        "checks.lookup",
+        "checks.precedence",
+        "checks.undeclared",
+    } <= modules
+    assert _check_functions().keys() >= RUNNERS
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        pytest.param("checks.envelope:no_such_check", AttributeError, id="unknown-function"),
+        pytest.param("checks.no_such_module:check", ModuleNotFoundError, id="unknown-module"),
+        pytest.param("checks.envelope:ENVELOPE_KEYS", TypeError, id="not-a-function"),
+    ],
+)
+def test_a_name_that_does_not_resolve_says_so(name: str, problem: type[Exception]) -> None:
+    with pytest.raises(problem):
+        resolve(name)
+
+
+def test_every_rule_has_a_family_and_rule_looks_it_up() -> None:
+    assert all(r.id[0] in FAMILIES for r in RULES.values())
+    assert rule("E1") is RULES["E1"]
+    assert rule("L2").family == "lifecycle"
+    with pytest.raises(KeyError):
+        rule("Z9")
+    assert isinstance(RULES["T1"], Rule)
