@@ -9,7 +9,7 @@ and imports no pytest.
 from prospecting_conformance.checks.envelope import check_envelope
 from prospecting_conformance.checks.lifecycle import JobTracker
 from prospecting_conformance.checks.rules import RULES, Rule, rule
-from prospecting_conformance.checks.schema import check_response, check_spec
+from prospecting_conformance.checks.schema import check_response
 from prospecting_conformance.client.api import (
     MissingRoleKey,
     ProspectingClient,
@@ -49,7 +49,6 @@ __all__ = [
     "__version__",
     "check_envelope",
     "check_response",
-    "check_spec",
     "load_spec",
     "rule",
 ]

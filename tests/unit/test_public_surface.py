@@ -38,7 +38,6 @@ PUBLIC_SURFACE = [
     "__version__",
     "check_envelope",
     "check_response",
-    "check_spec",
     "load_spec",
     "rule",
 ]

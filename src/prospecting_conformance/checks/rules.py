@@ -128,19 +128,19 @@ _RULES = [
         "S3",
         "no 500 for any input",
         "documented",
-        checks=("fuzz.schema:prospecting_s3_no_server_error",),
+        checks=("fuzz.checks:prospecting_s3_no_server_error",),
     ),
     Rule(
         "S4",
         "invalid input is rejected with a 4xx envelope; valid input is accepted",
         "inferred",
-        checks=("fuzz.schema:_adapt",),
+        checks=("fuzz.checks:_adapt",),
     ),
     Rule(
         "A1",
         "no key: 401 on every operation",
         "documented",
-        checks=("checks.status:check_status", "fuzz.schema:_adapt"),
+        checks=("checks.status:check_status", "fuzz.checks:_adapt"),
     ),
     Rule(
         "A2",
@@ -196,7 +196,7 @@ _RULES = [
             "checks.jobs:check_accepted_job",
             "checks.job_history:JobHistory.observe",
             "checks.status:check_status",
-            "fuzz.schema:_adapt",
+            "fuzz.checks:_adapt",
         ),
     ),
     Rule(
@@ -237,7 +237,7 @@ _RULES = [
         "L6",
         "unknown job id: 404 on get and cancel",
         "inferred",
-        checks=("checks.status:check_status", "fuzz.schema:_adapt"),
+        checks=("checks.status:check_status", "fuzz.checks:_adapt"),
     ),
     Rule(
         "L7",
