@@ -32,6 +32,7 @@ from typing import Any
 from prospecting_conformance.mutation.forked import run_pytest
 from prospecting_conformance.reference.faults import FAULTS, Fault
 from prospecting_conformance.reference.variations import VARIATIONS, Variation
+from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.write import write_reports
 
 __all__ = [
@@ -310,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     (reports / "mutation.json").write_text(json.dumps(document, indent=2) + "\n", "utf-8")
     control_summary = results[controls[0]["label"]].summary if controls else None
     if control_summary is not None:
-        write_reports(reports, control_summary)
+        write_reports(reports, Summary.from_dict(control_summary))
     _print_matrix(document)
     return 1 if failed or not control_clean else 0
 

@@ -34,10 +34,11 @@ from prospecting_conformance.fuzz.schema import unexpected_methods, writing_oper
 from prospecting_conformance.rails.gate import RequestBudgetExceeded
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
-from prospecting_conformance.reporting.weather import describe_weather, weather_summary
+from prospecting_conformance.reporting.weather import describe_weather
 from prospecting_conformance.reporting.write import write_reports
 from prospecting_conformance.run.context import LEDGER_VAR, RunContext, activate, run_rails
 from prospecting_conformance.run.interruption import Interruption
+from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.run.recorder import merge
 from prospecting_conformance.run.settle import settle_jobs
 from prospecting_conformance.run.verdict import incomplete_reasons, mark_incomplete
@@ -457,7 +458,7 @@ class RunController:
         self.stopped_on_rule = False
         self.session: pytest.Session | None = None
         self.budget_spent: str | None = None
-        self.record: dict[str, Any] | None = None
+        self.record: RunRecord | None = None
         self.interruption = Interruption(
             self._jobs_in_doubt, on_first=self._stop_after_this_test, on_exit=self._kill_server
         )
@@ -469,16 +470,16 @@ class RunController:
     def _jobs_in_doubt(self) -> list[str]:
         """Jobs the run saw and never saw end (a second Ctrl-C leaves them to an operator)."""
         if self.record is not None:
-            jobs = self.record["jobs"]
+            jobs = self.record.jobs
         else:
             context = self.config.stash.get(_context, None)
             if context is None:
                 return ["unknown (the workers of an xdist run track them)"]
             jobs = context.recorder.jobs
         return [
-            f"{job_id} ({job.get('accountGroupId')})"
+            f"{job_id} ({job.account_group_id})"
             for job_id, job in sorted(jobs.items())
-            if job.get("status") not in TERMINAL
+            if job.status not in TERMINAL
         ]
 
     def _kill_server(self) -> None:
@@ -519,7 +520,7 @@ class RunController:
     def finish(self, session: pytest.Session, parts: Path) -> None:
         # A real Ctrl-C, not pytest's own "Interrupted" (collection errors, --stop-on-rule).
         interrupted = self.interruption.interrupted
-        loaded = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(parts.glob("*.json"))]
+        loaded = [RunRecord.load(p) for p in sorted(parts.glob("*.json"))]
         shutil.rmtree(parts, ignore_errors=True)
         record = merge(loaded)
         self.record = record
@@ -528,7 +529,7 @@ class RunController:
                 "interrupted: settling the jobs and writing the reports "
                 "(Ctrl-C again exits at once)"
             )
-        incomplete = _unique([*record["incomplete"], *incomplete_reasons()])
+        incomplete = _unique([*record.incomplete, *incomplete_reasons()])
         pytest_status = session.exitstatus
         # Collection errors, no test selected, an internal error: whatever the tests said, the
         # run did not do what it had to. Not so for a stop someone asked for (Ctrl-C,
@@ -553,31 +554,29 @@ class RunController:
             jobs_left_running=self._settle(target, record),
             incomplete=incomplete,
             interrupted=interrupted,
+            seconds_to_first_failure=self.first_failure_s,
+            notes=_rail_notes(target),
         )
         summary = build_summary(facts, record, load_spec(), self._baseline())
-        summary["secondsToFirstFailure"] = self.first_failure_s
-        summary["notes"] = _rail_notes(target)
-        summary["weather"] = weather_summary(record["weather"])
         directory = reports_dir(self.config)
         # GitHub Actions shows this file on the job's page; other CIs publish summary.md.
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         write_reports(directory, summary, Path(step_summary) if step_summary else None)
-        self._say(summary, directory)
-        session.exitstatus = summary["exitStatus"]
+        self._say(summary.to_dict(), directory)
+        session.exitstatus = summary.exit_status
 
     def _line(self, text: str) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(text)
 
-    def _settle(self, target: TargetConfig, record: dict[str, Any]) -> list[str]:
+    def _settle(self, target: TargetConfig, record: RunRecord) -> list[str]:
         """Settle the run's jobs; the weather settle meets joins the run's."""
         rails = run_rails(target)
         before = rails.weather.to_dict()
-        left = settle_jobs(target, record["jobs"], rails)
+        left = settle_jobs(target, record.jobs, rails)
         for kind, counts in rails.weather.to_dict().items():
-            added = Counter(counts) - Counter(before[kind])
-            record["weather"][kind] = dict(Counter(record["weather"][kind]) + added)
+            record.weather[kind] += Counter(counts) - Counter(before[kind])
         return left
 
     def _baseline(self) -> Baseline | None:
