@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from prospecting_conformance.core.findings import Finding, FindingKey
+from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.reporting.baseline import BaselineEntry
 from prospecting_conformance.run.record import RecordedFinding
 
@@ -33,10 +33,6 @@ class ReportedFinding:
     @property
     def finding(self) -> Finding:
         return self.recorded.finding
-
-    @property
-    def key(self) -> FindingKey:
-        return self.recorded.key
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.recorded.to_dict(), "new": self.new, "ticket": self.ticket}

@@ -32,7 +32,7 @@ def render_markdown(summary: Summary, drafts: Mapping[FindingKey, str]) -> str:
     if new:
         lines += ["", "### New findings", ""]
         lines += ["| rule | operation | status | traceId | draft |", "|---|---|---|---|---|"]
-        lines += [_row(f.finding, _draft(drafts.get(f.key))) for f in new]
+        lines += [_row(f.finding, _draft(drafts.get(f.finding.key))) for f in new]
     if known:
         lines += ["", "### Known findings (baseline)", ""]
         lines += ["| rule | operation | status | traceId | ticket |", "|---|---|---|---|---|"]

@@ -101,8 +101,8 @@ def _judge(
     facts: RunFacts, findings: Sequence[ReportedFinding], jobs: Mapping[str, TrackedJob]
 ) -> Judgement:
     return judge(
-        [f.key for f in findings if f.new],
-        [f.key for f in findings if not f.new],
+        [f.finding.key for f in findings if f.new],
+        [f.finding.key for f in findings if not f.new],
         [Outcome(o.nodeid, o.outcome, o.finding_keys) for o in facts.outcomes],
         _left_jobs(facts.jobs_left_running, jobs),
         incomplete=facts.incomplete,
@@ -135,7 +135,7 @@ def _unmatched(
     """The baseline entries no finding matched: (fixed, not exercised by this run)."""
     passed = {o.nodeid for o in facts.outcomes if o.outcome == "passed"}
     observed_operations = {op for op, counts in record.statuses.items() if counts}
-    unmatched = baseline.unmatched(f.key for f in findings)
+    unmatched = baseline.unmatched(f.finding.key for f in findings)
     return (
         [e for e in unmatched if e.exercised(passed, observed_operations)],
         [e for e in unmatched if not e.exercised(passed, observed_operations)],

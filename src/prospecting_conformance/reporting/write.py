@@ -34,7 +34,7 @@ def write_reports(
         path = drafts / draft_filename(number, cause[0].finding)
         path.write_text(render_draft(summary, cause, number), encoding="utf-8")
         written.append(path)
-        names.update({f.key: path.name for f in cause})
+        names.update({f.finding.key: path.name for f in cause})
     markdown = render_markdown(summary, names)
     written.append(directory / "summary.md")
     written[-1].write_text(markdown, encoding="utf-8")

@@ -36,6 +36,17 @@ class Seen:
     exchange: Exchange
 
 
+def response_id(exchange: Exchange) -> str | None:
+    """The `data.id` of a JSON response (a job's id, for start and job responses)."""
+    try:
+        body: Any = json.loads(exchange.response_body or "")
+    except ValueError:
+        return None
+    data = body.get("data") if isinstance(body, dict) else None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
 @dataclass(frozen=True)
 class Step:
     """One request of a finding's reproduction, and how long after the previous one it came."""
@@ -54,17 +65,6 @@ class Step:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Step:
         return cls(data["operation"], data["afterSeconds"], Exchange.from_dict(data["exchange"]))
-
-
-def response_id(exchange: Exchange) -> str | None:
-    """The `data.id` of a JSON response (a job's id, for start and job responses)."""
-    try:
-        body: Any = json.loads(exchange.response_body or "")
-    except ValueError:
-        return None
-    data = body.get("data") if isinstance(body, dict) else None
-    value = data.get("id") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and value else None
 
 
 def chain(history: Sequence[Seen], last: Exchange) -> list[Step]:
