@@ -33,6 +33,7 @@ from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.fuzz.schema import unexpected_methods, writing_operations
 from prospecting_conformance.rails.gate import RequestBudgetExceeded
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
+from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
 from prospecting_conformance.reporting.weather import describe_weather
 from prospecting_conformance.reporting.write import write_reports
@@ -562,7 +563,7 @@ class RunController:
         # GitHub Actions shows this file on the job's page; other CIs publish summary.md.
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         write_reports(directory, summary, Path(step_summary) if step_summary else None)
-        self._say(summary.to_dict(), directory)
+        self._say(summary, directory)
         session.exitstatus = summary.exit_status
 
     def _line(self, text: str) -> None:
@@ -583,45 +584,41 @@ class RunController:
         path = self.config.getoption("prospecting_baseline")
         return Baseline.load(Path(path)) if path else None
 
-    def _say(self, summary: dict[str, Any], directory: Path) -> None:
+    def _say(self, summary: Summary, directory: Path) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is None:
             return
-        new = [f for f in summary["findings"] if f["new"]]
-        known = [f for f in summary["findings"] if not f["new"]]
         reporter.write_sep("=", "prospecting conformance")
         reporter.write_line(
-            f"verdict: {summary['verdict'].upper()}"
-            + (f" ({'; '.join(summary['reasons'])})" if summary["reasons"] else ""),
-            red=summary["verdict"] != "pass",
-            green=summary["verdict"] == "pass",
+            f"verdict: {summary.verdict.upper()}"
+            + (f" ({'; '.join(summary.reasons)})" if summary.reasons else ""),
+            red=summary.verdict != "pass",
+            green=summary.verdict == "pass",
         )
-        for finding in new:
+        for finding in (f.finding for f in summary.findings if f.new):
             reporter.write_line(
-                f"  new   [{finding['rule']}] {finding['operation']} -> {finding['status']} "
-                f"(traceId {finding['traceId']})"
+                f"  new   [{finding.rule}] {finding.operation} -> {finding.status} "
+                f"(traceId {finding.trace_id})"
             )
-        for finding in known:
+        for known in (f for f in summary.findings if not f.new):
             reporter.write_line(
-                f"  known [{finding['rule']}] {finding['operation']} ({finding['ticket']})"
+                f"  known [{known.finding.rule}] {known.finding.operation} ({known.ticket})"
             )
-        for entry in summary["fixed"]:
+        for entry in summary.fixed:
+            reporter.write_line(f"  fixed [{entry.rule}] {entry.operation} ({entry.ticket})")
+        for entry in summary.not_exercised:
             reporter.write_line(
-                f"  fixed [{entry['rule']}] {entry['operation']} ({entry['ticket']})"
-            )
-        for entry in summary["notExercised"]:
-            reporter.write_line(
-                f"  not exercised [{entry['rule']}] {entry['operation']} ({entry['ticket']}): "
+                f"  not exercised [{entry.rule}] {entry.operation} ({entry.ticket}): "
                 "no finding, but nothing tested it either"
             )
-        for job in summary["jobsLeftRunning"]:
-            why = " (a known issue's job)" if job in summary["knownJobsLeftRunning"] else ""
+        for job in summary.jobs_left_running:
+            why = " (a known issue's job)" if job in summary.known_jobs_left_running else ""
             reporter.write_line(f"  job left running (cancel it by hand){why}: {job}", red=True)
-        for note in summary["notes"]:
+        for note in summary.notes:
             reporter.write_line(f"note: {note}")
-        if summary["weather"]["responses"]:
-            reporter.write_line(f"weather: {describe_weather(summary['weather'])}")
-        links = summary["links"]
+        if summary.weather.responses:
+            reporter.write_line(f"weather: {describe_weather(summary.weather)}")
+        links = summary.links
         reporter.write_line(
             f"links followed: {len(links['covered'])}/{len(links['declared'])}; "
             f"reports: {directory}"

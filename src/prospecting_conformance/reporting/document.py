@@ -15,6 +15,7 @@ from typing import Any
 
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.reporting.baseline import BaselineEntry
+from prospecting_conformance.reporting.weather import Weather
 from prospecting_conformance.run.record import RecordedFinding
 
 __all__ = ["SCHEMA_VERSION", "ReportedFinding", "Summary", "Target"]
@@ -82,7 +83,7 @@ class Summary:
     known_jobs_left_running: list[str]
     seconds_to_first_failure: float | None = None
     notes: list[str] = field(default_factory=list)
-    weather: dict[str, Any] = field(default_factory=dict)
+    weather: Weather = field(default_factory=Weather)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,7 +110,7 @@ class Summary:
             "knownJobsLeftRunning": list(self.known_jobs_left_running),
             "secondsToFirstFailure": self.seconds_to_first_failure,
             "notes": list(self.notes),
-            "weather": self.weather,
+            "weather": self.weather.to_dict(),
         }
 
     @classmethod
@@ -135,7 +136,7 @@ class Summary:
             not_exercised=[BaselineEntry.from_dict(e) for e in data["notExercised"]],
             jobs_left_running=list(data["jobsLeftRunning"]),
             known_jobs_left_running=list(data["knownJobsLeftRunning"]),
-            seconds_to_first_failure=data.get("secondsToFirstFailure"),
-            notes=list(data.get("notes", ())),
-            weather=data.get("weather", {}),
+            seconds_to_first_failure=data["secondsToFirstFailure"],
+            notes=list(data["notes"]),
+            weather=Weather.from_dict(data["weather"]),
         )

@@ -51,6 +51,27 @@ def test_curl_keeps_the_key_variable_expandable_and_drops_client_noise() -> None
     assert "host:" not in command
 
 
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        pytest.param("plain", "'plain'", id="literal-single-quoted"),
+        pytest.param("it's", "'it'\"'\"'s'", id="single-quote-escaped"),
+        pytest.param("$PROSPECTING_KEY_ALL", '"$PROSPECTING_KEY_ALL"', id="variable-alone"),
+        pytest.param(
+            "Bearer $PROSPECTING_KEY_ALL now",
+            "'Bearer '\"$PROSPECTING_KEY_ALL\"' now'",
+            id="variable-inside-literal",
+        ),
+        pytest.param("$(rm -rf /) $home", "'$(rm -rf /) $home'", id="no-other-expansion"),
+        pytest.param("", "''", id="empty"),
+    ],
+)
+def test_curl_quotes_literals_and_leaves_only_variables_expandable(value: str, quoted: str) -> None:
+    exchange = Exchange("GET", value)
+
+    assert curl_command(exchange, "-sS") == f"curl -sS -X GET {quoted}"
+
+
 def test_curl_command_is_valid_shell_that_expands_the_key(tmp_path: Path) -> None:
     # Given a fake curl that prints its arguments, one a line
     fake = tmp_path / "curl"
