@@ -15,6 +15,7 @@ import json
 import os
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,9 +24,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from prospecting_conformance.checks.rules import FAMILIES, RULES
+from prospecting_conformance.core.findings import FindingKey
 from prospecting_conformance.reference import FAULTS, ReferenceServer, seed
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.summary import RunFacts, build_summary
+from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import PROFILES
 
@@ -34,8 +37,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "reports" / "summary.schema.json"
-
-FindingKey = tuple[str, str, int | None]
 
 # What each switched-on fault must produce: (rule, operation, status). The faulted run in
 # conftest.py switches on exactly these faults.
@@ -138,16 +139,10 @@ def test_summary_of_a_clean_run_validates() -> None:
         finished_at="2026-01-01T00:00:05+00:00",
         command="python -m pytest tests/conformance",
     )
-    record: dict[str, Any] = {
-        "findings": [],
-        "statuses": {"getProspectByProviderId": {"200": 2, "404": 1}},
-        "generatedStatuses": {},
-        "linksCovered": [],
-        "jobs": {},
-    }
+    record = RunRecord(statuses={"getProspectByProviderId": Counter({200: 2, 404: 1})})
 
     # When it is summarised
-    summary = build_summary(facts, record, load_spec(), Baseline())
+    summary = build_summary(facts, record, load_spec(), Baseline()).to_dict()
 
     # Then it passes and fits the schema
     assert summary["verdict"] == "pass"

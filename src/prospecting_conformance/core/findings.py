@@ -15,9 +15,12 @@ from typing import Any
 
 from prospecting_conformance.checks.rules import Family, Provenance, rule
 
-__all__ = ["ConformanceError", "Exchange", "Finding", "raise_for_findings"]
+__all__ = ["ConformanceError", "Exchange", "Finding", "FindingKey", "raise_for_findings"]
 
 BODY_EXCERPT_CHARS = 2000
+
+# (rule, operation, status): findings with the same key are one regression.
+FindingKey = tuple[str, str, int | None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class Exchange:
         if self.response_body is not None:
             data["response_body"] = self.response_body[:BODY_EXCERPT_CHARS]
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Exchange:
+        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Finding:
         return rule(self.rule).family
 
     @property
-    def key(self) -> tuple[str, str, int | None]:
+    def key(self) -> FindingKey:
         """Findings with the same key are one regression, however many cases hit it."""
         return (self.rule, self.operation, self.status)
 
@@ -90,6 +97,21 @@ class Finding:
             "message": self.message,
             "exchange": self.exchange.to_dict() if self.exchange else None,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding `to_dict` wrote (a worker's dump, a summary's entry)."""
+        provenance = data["provenance"]
+        exchange = data.get("exchange")
+        return cls(
+            rule=data["rule"],
+            operation=data["operation"],
+            message=data["message"],
+            status=data["status"],
+            trace_id=data["traceId"],
+            exchange=Exchange.from_dict(exchange) if exchange else None,
+            provenance_override=None if provenance == rule(data["rule"]).provenance else provenance,
+        )
 
 
 class ConformanceError(AssertionError):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from prospecting_conformance.mutation.runs import RunResult
+from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.write import write_reports
 
 __all__ = ["print_matrix", "write_matrix"]
@@ -25,7 +26,7 @@ def write_matrix(
     controls = document["control"]["runs"]
     control_summary = results[controls[0]["label"]].summary if controls else None
     if control_summary is not None:
-        write_reports(reports, control_summary)
+        write_reports(reports, Summary.from_dict(control_summary))
 
 
 def _print_faults(document: Mapping[str, Any]) -> None:

@@ -33,11 +33,13 @@ from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.fuzz.loading import unexpected_methods
 from prospecting_conformance.rails.gate import RequestBudgetExceeded
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
+from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
-from prospecting_conformance.reporting.weather import describe_weather, weather_summary
+from prospecting_conformance.reporting.weather import describe_weather
 from prospecting_conformance.reporting.write import write_reports
 from prospecting_conformance.run.context import LEDGER_VAR, RunContext, activate, run_rails
 from prospecting_conformance.run.interruption import Interruption
+from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.run.recorder import merge
 from prospecting_conformance.run.settle import settle_jobs
 from prospecting_conformance.run.verdict import incomplete_reasons, mark_incomplete
@@ -457,7 +459,7 @@ class RunController:
         self.stopped_on_rule = False
         self.session: pytest.Session | None = None
         self.budget_spent: str | None = None
-        self.record: dict[str, Any] | None = None
+        self.record: RunRecord | None = None
         self.interruption = Interruption(
             self._jobs_in_doubt, on_first=self._stop_after_this_test, on_exit=self._kill_server
         )
@@ -469,16 +471,16 @@ class RunController:
     def _jobs_in_doubt(self) -> list[str]:
         """Jobs the run saw and never saw end (a second Ctrl-C leaves them to an operator)."""
         if self.record is not None:
-            jobs = self.record["jobs"]
+            jobs = self.record.jobs
         else:
             context = self.config.stash.get(_context, None)
             if context is None:
                 return ["unknown (the workers of an xdist run track them)"]
             jobs = context.recorder.jobs
         return [
-            f"{job_id} ({job.get('accountGroupId')})"
+            f"{job_id} ({job.account_group_id})"
             for job_id, job in sorted(jobs.items())
-            if job.get("status") not in TERMINAL
+            if job.status not in TERMINAL
         ]
 
     def _kill_server(self) -> None:
@@ -519,7 +521,7 @@ class RunController:
     def finish(self, session: pytest.Session, parts: Path) -> None:
         # A real Ctrl-C, not pytest's own "Interrupted" (collection errors, --stop-on-rule).
         interrupted = self.interruption.interrupted
-        loaded = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(parts.glob("*.json"))]
+        loaded = [RunRecord.load(p) for p in sorted(parts.glob("*.json"))]
         shutil.rmtree(parts, ignore_errors=True)
         record = merge(loaded)
         self.record = record
@@ -528,7 +530,7 @@ class RunController:
                 "interrupted: settling the jobs and writing the reports "
                 "(Ctrl-C again exits at once)"
             )
-        incomplete = _unique([*record["incomplete"], *incomplete_reasons()])
+        incomplete = _unique([*record.incomplete, *incomplete_reasons()])
         pytest_status = session.exitstatus
         # Collection errors, no test selected, an internal error: whatever the tests said, the
         # run did not do what it had to. Not so for a stop someone asked for (Ctrl-C,
@@ -553,76 +555,70 @@ class RunController:
             jobs_left_running=self._settle(target, record),
             incomplete=incomplete,
             interrupted=interrupted,
+            seconds_to_first_failure=self.first_failure_s,
+            notes=_rail_notes(target),
         )
         summary = build_summary(facts, record, load_spec(), self._baseline())
-        summary["secondsToFirstFailure"] = self.first_failure_s
-        summary["notes"] = _rail_notes(target)
-        summary["weather"] = weather_summary(record["weather"])
         directory = reports_dir(self.config)
         # GitHub Actions shows this file on the job's page; other CIs publish summary.md.
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         write_reports(directory, summary, Path(step_summary) if step_summary else None)
         self._say(summary, directory)
-        session.exitstatus = summary["exitStatus"]
+        session.exitstatus = summary.exit_status
 
     def _line(self, text: str) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(text)
 
-    def _settle(self, target: TargetConfig, record: dict[str, Any]) -> list[str]:
+    def _settle(self, target: TargetConfig, record: RunRecord) -> list[str]:
         """Settle the run's jobs; the weather settle meets joins the run's."""
         rails = run_rails(target)
         before = rails.weather.to_dict()
-        left = settle_jobs(target, record["jobs"], rails)
+        left = settle_jobs(target, record.jobs, rails)
         for kind, counts in rails.weather.to_dict().items():
-            added = Counter(counts) - Counter(before[kind])
-            record["weather"][kind] = dict(Counter(record["weather"][kind]) + added)
+            record.weather[kind] += Counter(counts) - Counter(before[kind])
         return left
 
     def _baseline(self) -> Baseline | None:
         path = self.config.getoption("prospecting_baseline")
         return Baseline.load(Path(path)) if path else None
 
-    def _say(self, summary: dict[str, Any], directory: Path) -> None:
+    def _say(self, summary: Summary, directory: Path) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is None:
             return
-        new = [f for f in summary["findings"] if f["new"]]
-        known = [f for f in summary["findings"] if not f["new"]]
         reporter.write_sep("=", "prospecting conformance")
         reporter.write_line(
-            f"verdict: {summary['verdict'].upper()}"
-            + (f" ({'; '.join(summary['reasons'])})" if summary["reasons"] else ""),
-            red=summary["verdict"] != "pass",
-            green=summary["verdict"] == "pass",
+            f"verdict: {summary.verdict.upper()}"
+            + (f" ({'; '.join(summary.reasons)})" if summary.reasons else ""),
+            red=summary.verdict != "pass",
+            green=summary.verdict == "pass",
         )
-        for finding in new:
+        for finding in (f.finding for f in summary.findings if f.new):
             reporter.write_line(
-                f"  new   [{finding['rule']}] {finding['operation']} -> {finding['status']} "
-                f"(traceId {finding['traceId']})"
+                f"  new   [{finding.rule}] {finding.operation} -> {finding.status} "
+                f"(traceId {finding.trace_id})"
             )
-        for finding in known:
+        for known in (f for f in summary.findings if not f.new):
             reporter.write_line(
-                f"  known [{finding['rule']}] {finding['operation']} ({finding['ticket']})"
+                f"  known [{known.finding.rule}] {known.finding.operation} ({known.ticket})"
             )
-        for entry in summary["fixed"]:
+        for entry in summary.fixed:
+            reporter.write_line(f"  fixed [{entry.rule}] {entry.operation} ({entry.ticket})")
+        for entry in summary.not_exercised:
             reporter.write_line(
-                f"  fixed [{entry['rule']}] {entry['operation']} ({entry['ticket']})"
-            )
-        for entry in summary["notExercised"]:
-            reporter.write_line(
-                f"  not exercised [{entry['rule']}] {entry['operation']} ({entry['ticket']}): "
+                f"  not exercised [{entry.rule}] {entry.operation} ({entry.ticket}): "
                 "no finding, but nothing tested it either"
             )
-        for job in summary["jobsLeftRunning"]:
-            why = " (a known issue's job)" if job in summary["knownJobsLeftRunning"] else ""
+        for job in summary.jobs_left_running:
+            why = " (a known issue's job)" if job in summary.known_jobs_left_running else ""
             reporter.write_line(f"  job left running (cancel it by hand){why}: {job}", red=True)
-        for note in summary["notes"]:
+        for note in summary.notes:
             reporter.write_line(f"note: {note}")
-        if summary["weather"]["responses"]:
-            reporter.write_line(f"weather: {describe_weather(summary['weather'])}")
-        links = summary["links"]
+        if summary.weather.responses:
+            reporter.write_line(f"weather: {describe_weather(summary.weather)}")
+        links = summary.links
         reporter.write_line(
             f"links followed: {len(links['covered'])}/{len(links['declared'])}; "
             f"reports: {directory}"

@@ -22,6 +22,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from prospecting_conformance.checks.rules import RULES
+from prospecting_conformance.core.findings import FindingKey
+from prospecting_conformance.run.record import RecordedFinding
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -71,11 +73,12 @@ class BaselineEntry:
     # The tests that found it when the baseline was written: what must pass for "fixed".
     tests: tuple[str, ...] = ()
 
-    def matches(self, finding: Mapping[str, Any]) -> bool:
+    def matches(self, key: FindingKey) -> bool:
+        rule, operation, status = key
         return (
-            finding["rule"] == self.rule
-            and finding["operation"] == self.operation
-            and (self.status is None or finding["status"] == self.status)
+            rule == self.rule
+            and operation == self.operation
+            and (self.status is None or status == self.status)
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,6 +89,16 @@ class BaselineEntry:
         if self.tests:
             data["tests"] = list(self.tests)
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BaselineEntry:
+        return cls(
+            rule=data["rule"],
+            operation=data["operation"],
+            ticket=data["ticket"],
+            status=data.get("status"),
+            tests=tuple(data.get("tests", ())),
+        )
 
     def exercised(self, passed: Collection[str], observed_operations: Collection[str]) -> bool:
         """Whether this run put the entry to the test: its tests passed, or its operation ran."""
@@ -115,44 +128,30 @@ class Baseline:
                 f'baseline {path}: expected {{"entries": [{{"rule", "operation", "ticket"}}]}} '
                 f"(the schema is in reporting/baseline.py): {problems[0]}"
             )
-        return cls(
-            tuple(
-                BaselineEntry(
-                    rule=item["rule"],
-                    operation=item["operation"],
-                    ticket=item["ticket"],
-                    status=item.get("status"),
-                    tests=tuple(item.get("tests", ())),
-                )
-                for item in raw["entries"]
-            )
-        )
+        return cls(tuple(BaselineEntry.from_dict(item) for item in raw["entries"]))
 
-    def entry_for(self, finding: Mapping[str, Any]) -> BaselineEntry | None:
-        return next((e for e in self.entries if e.matches(finding)), None)
+    def entry_for(self, key: FindingKey) -> BaselineEntry | None:
+        return next((e for e in self.entries if e.matches(key)), None)
 
-    def unmatched(self, findings: Iterable[Mapping[str, Any]]) -> list[BaselineEntry]:
+    def unmatched(self, keys: Iterable[FindingKey]) -> list[BaselineEntry]:
         """Entries that no finding of the run matches: fixed, or not exercised at all."""
-        found = list(findings)
-        return [e for e in self.entries if not any(e.matches(f) for f in found)]
+        found = list(keys)
+        return [e for e in self.entries if not any(e.matches(key) for key in found)]
 
 
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(SCHEMA)
 
 
-def baseline_from_findings(findings: Iterable[Mapping[str, Any]], ticket: str) -> dict[str, Any]:
-    """A baseline accepting every distinct (rule, operation, status) of a run's findings."""
-    seen: dict[tuple[str, str, int | None], BaselineEntry] = {}
-    for finding in findings:
-        key = (finding["rule"], finding["operation"], finding["status"])
-        tests = tuple(sorted(finding.get("tests") or ()))
-        seen.setdefault(key, BaselineEntry(key[0], key[1], ticket, key[2], tests))
+def baseline_from_findings(findings: Iterable[RecordedFinding], ticket: str) -> dict[str, Any]:
+    """A baseline accepting every distinct finding (by its key) of a run."""
+    seen: dict[FindingKey, BaselineEntry] = {}
+    for entry in findings:
+        rule, operation, status = entry.key
+        tests = tuple(sorted(entry.tests))
+        seen.setdefault(entry.key, BaselineEntry(rule, operation, ticket, status, tests))
     return {
-        "entries": [
-            e.to_dict()
-            for e in sorted(seen.values(), key=lambda e: e.to_dict()["rule"] + e.operation)
-        ]
+        "entries": [e.to_dict() for e in sorted(seen.values(), key=lambda e: e.rule + e.operation)]
     }
 
 
@@ -170,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         summary = json.loads(args.summary.read_text(encoding="utf-8"))
-        findings = summary["findings"]
+        findings = [RecordedFinding.from_dict(finding) for finding in summary["findings"]]
     except (OSError, ValueError, KeyError) as exc:
         print(f"error: {args.summary} is not a run summary ({exc})", file=sys.stderr)
         return 2

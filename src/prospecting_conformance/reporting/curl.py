@@ -7,12 +7,11 @@ keeps expandable (double quotes) so that it reproduces with the reader's own env
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from prospecting_conformance.core.findings import Exchange
-from prospecting_conformance.run.replay import response_id
+from prospecting_conformance.run.replay import Step, response_id
 
 # Waits shorter than this are the client's own pace, not the job's age.
 MIN_WAIT_S = 0.05
@@ -29,25 +28,23 @@ _READ_ID = 'python3 -c \'import json,sys; print(json.load(sys.stdin)["data"]["id
 _NOISE = frozenset(
     {"host", "accept-encoding", "connection", "user-agent", "content-length", "accept"}
 )
-_VARIABLE = re.compile(r"\$[A-Z][A-Z0-9_]*")
+# Split on a $VARIABLE, kept (the capturing group) between the literal pieces around it.
+_VARIABLE = re.compile(r"(\$[A-Z][A-Z0-9_]*)")
 
 
 def _quote(value: str) -> str:
-    """Shell-quote, leaving $VARIABLES (and only them) expandable."""
-    if not _VARIABLE.search(value):
-        return "'" + value.replace("'", "'\"'\"'") + "'"
-    parts = []
-    last = 0
-    for match in _VARIABLE.finditer(value):
-        parts.append(_quote_literal(value[last : match.start()]))
-        parts.append('"' + match.group(0) + '"')
-        last = match.end()
-    parts.append(_quote_literal(value[last:]))
-    return "".join(p for p in parts if p)
+    """Shell-quote `value`, leaving its $VARIABLES (and only them) expandable.
 
-
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "'\"'\"'") + "'" if text else ""
+    `shlex.quote` cannot: it quotes a word whole, variables included. Here each literal piece
+    is single-quoted (as `shlex.quote` quotes unsafe text) and each variable double-quoted, so
+    a key reproduces from the reader's environment and nothing else expands.
+    """
+    pieces = [
+        (f'"{piece}"' if index % 2 else "'" + piece.replace("'", "'\"'\"'") + "'")
+        for index, piece in enumerate(_VARIABLE.split(value))
+        if piece
+    ]
+    return "".join(pieces) or "''"
 
 
 def curl_command(exchange: Exchange, options: str = "-sS -i") -> str:
@@ -62,7 +59,7 @@ def curl_command(exchange: Exchange, options: str = "-sS -i") -> str:
     return " \\\n".join(lines)
 
 
-def replay_script(steps: Sequence[Mapping[str, Any]], base_url: str) -> str:
+def replay_script(steps: Sequence[Step], base_url: str) -> str:
     """A finding's steps as a shell script that replays them on any target.
 
     The base URL becomes `$PROSPECTING_BASE_URL`; an id a response created (a job's) is
@@ -74,25 +71,22 @@ def replay_script(steps: Sequence[Mapping[str, Any]], base_url: str) -> str:
     lines = ["set -e"]
     captured: dict[str, str] = {}
     for number, step in enumerate(steps, start=1):
-        exchange = Exchange(**step["exchange"])
+        exchange = step.exchange
         url = exchange.url.replace(base_url.rstrip("/"), "$" + BASE_URL_VAR, 1)
         body = exchange.request_body
         for value, name in captured.items():
             url = url.replace(value, "$" + name)
             body = body.replace(value, "$" + name) if body else body
         exchange = replace(exchange, url=url, request_body=body)
-        if step["afterSeconds"] >= MIN_WAIT_S and number > 1:
-            lines.append(f"sleep {step['afterSeconds']:g}")
+        if step.after_seconds >= MIN_WAIT_S and number > 1:
+            lines.append(f"sleep {step.after_seconds:g}")
         status = exchange.status if exchange.status is not None else "no response"
-        lines.append(f"# {number}. {step['operation'] or exchange.method} -> {status}")
+        lines.append(f"# {number}. {step.operation or exchange.method} -> {status}")
         if number == len(steps):
             lines.append(curl_command(exchange))
             break
-        created = response_id(Exchange(**step["exchange"]))
-        later = " ".join(
-            (s["exchange"]["url"] or "") + (s["exchange"]["request_body"] or "")
-            for s in steps[number:]
-        )
+        created = response_id(step.exchange)
+        later = " ".join(s.exchange.url + (s.exchange.request_body or "") for s in steps[number:])
         if created is not None and created in later and created not in captured:
             name = f"ID_{len(captured) + 1}"
             captured[created] = name

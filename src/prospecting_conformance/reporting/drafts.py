@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from prospecting_conformance.checks.rules import Provenance, rule
+from prospecting_conformance.core.findings import BODY_EXCERPT_CHARS, Exchange, Finding
 from prospecting_conformance.reporting.curl import BASE_URL_VAR, replay_script
+from prospecting_conformance.reporting.document import ReportedFinding, Summary
+from prospecting_conformance.run.replay import Step
 
 __all__ = [
     "REPLAY_PORT",
@@ -34,41 +37,41 @@ REPLAY_PORT = 8080
 REPLAY_ENV_FILE = "replay.env"
 
 
-def root_causes(findings: Sequence[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+def root_causes(findings: Sequence[ReportedFinding]) -> list[list[ReportedFinding]]:
     """Findings grouped by root cause (operation and traceId), in the summary's order."""
-    groups: dict[tuple[str, str] | int, list[Mapping[str, Any]]] = {}
-    for index, finding in enumerate(findings):
-        trace = finding.get("traceId")
-        key: tuple[str, str] | int = (finding["operation"], trace) if trace else index
-        groups.setdefault(key, []).append(finding)
+    groups: dict[tuple[str, str] | int, list[ReportedFinding]] = {}
+    for index, entry in enumerate(findings):
+        trace = entry.finding.trace_id
+        key: tuple[str, str] | int = (entry.finding.operation, trace) if trace else index
+        groups.setdefault(key, []).append(entry)
     return list(groups.values())
 
 
-def severity(finding: Mapping[str, Any]) -> str:
-    if finding["provenance"] == "documented":
+def severity(provenance: Provenance) -> str:
+    if provenance == "documented":
         return "Release blocker: the documented contract is broken."
     return "Confirm with the API team: the broken rule is our inference where the docs are silent."
 
 
-def draft_filename(number: int, finding: Mapping[str, Any]) -> str:
-    operation = re.sub(r"[^A-Za-z0-9_-]+", "-", finding["operation"]).strip("-")
-    return f"{number:03d}-{finding['rule']}-{operation}.md"
+def draft_filename(number: int, finding: Finding) -> str:
+    operation = re.sub(r"[^A-Za-z0-9_-]+", "-", finding.operation).strip("-")
+    return f"{number:03d}-{finding.rule}-{operation}.md"
 
 
-def rerun_command(summary: Mapping[str, Any], nodeid: str, reports_dir: str) -> str:
+def rerun_command(summary: Summary, nodeid: str, reports_dir: str) -> str:
     """Re-run one test with the run's seed, into its own reports folder: the run's
     `regressions/`, which QA is pasting from, stays as it is."""
-    words = ["python", "-m", "pytest", nodeid, "--profile", summary["profile"]]
-    words += ["--seed", str(summary["seed"]), "--reports-dir", reports_dir]
-    for fault in summary["target"]["faults"]:
+    words = ["python", "-m", "pytest", nodeid, "--profile", summary.profile]
+    words += ["--seed", str(summary.seed), "--reports-dir", reports_dir]
+    for fault in summary.target.faults:
         words += ["--reference-fault", fault]
     return shlex.join(words)
 
 
-def start_server_commands(summary: Mapping[str, Any]) -> str:
+def start_server_commands(faults: Sequence[str]) -> str:
     """Start the reference server with the run's faults on a fixed port, and load its env."""
     words = ["python", "-m", "prospecting_conformance.reference", "--port", str(REPLAY_PORT)]
-    for fault in summary["target"]["faults"]:
+    for fault in faults:
         words += ["--fault", fault]
     words += ["--env-file", REPLAY_ENV_FILE]
     return "\n".join(
@@ -82,61 +85,74 @@ def start_server_commands(summary: Mapping[str, Any]) -> str:
     )
 
 
-def render_draft(
-    summary: Mapping[str, Any], cause: Sequence[Mapping[str, Any]], number: int = 1
-) -> str:
+def render_draft(summary: Summary, cause: Sequence[ReportedFinding], number: int = 1) -> str:
     """The draft for one root cause: one or more findings of one response."""
-    finding = cause[0]
-    exchange = finding.get("exchange")
-    status = finding["status"] if finding["status"] is not None else "no response"
-    rules = ", ".join(f["rule"] for f in cause)
-    statements = "; ".join(f["statement"] for f in cause)
-    lines = [
-        f"# [{rules}] {finding['operation']} -> {status}: {statements}",
-        "",
-        f"- **Severity:** {severity(_most_severe(cause))}",
-        *[f"- **Rule:** {f['rule']} ({f['family']}, {f['provenance']})" for f in cause],
-        f"- **Operation:** {finding['operation']}",
-        f"- **Status:** {status}",
-        f"- **traceId:** `{finding['traceId'] or 'none'}`",
-        f"- **Seen:** {finding['count']} time(s) in {', '.join(finding['tests']) or 'the run'}",
-        f"- **Target:** {summary['target']['baseUrl']}"
-        + (" (embedded reference server)" if summary["target"]["embedded"] else ""),
-    ]
-    tickets = sorted({f["ticket"] for f in cause if f.get("ticket")})
+    first = cause[0]
+    finding = first.finding
+    tests = sorted(first.recorded.tests)
+    lines = _heading(summary, cause)
+    tickets = sorted({f.ticket for f in cause if f.ticket})
     if tickets:
         lines.append(f"- **Known issue:** {', '.join(tickets)}")
     lines += ["", "## Expected", ""]
-    lines += [f"{f['rule']}: {f['statement']}." for f in cause]
+    lines += [f"{f.finding.rule}: {rule(f.finding.rule).statement}." for f in cause]
     lines += ["", "## Actual", ""]
-    lines += [f["message"] for f in cause]
-    if exchange:
-        lines += _reproduction(summary, finding)
-        lines += ["", "## Response excerpt", "", "```http"]
-        lines.append(f"HTTP {exchange['status']}")
-        lines += [f"{name}: {value}" for name, value in exchange["response_headers"].items()]
-        lines.append("")
-        body = exchange.get("response_body") or ""
-        lines += body.splitlines()[:BODY_LINES]
-        lines.append("```")
-    if finding["tests"]:
+    lines += [f.finding.message for f in cause]
+    if finding.exchange:
+        lines += _reproduction(summary, first, finding.exchange)
+        lines += _response_excerpt(finding.exchange)
+    if tests:
         lines += [
             "",
             "## Re-run only this test",
             "",
             "```sh",
-            rerun_command(summary, finding["tests"][0], f"reports/rerun-{number:03d}"),
+            rerun_command(summary, tests[0], f"reports/rerun-{number:03d}"),
             "```",
         ]
     return "\n".join(lines) + "\n"
 
 
-def _reproduction(summary: Mapping[str, Any], finding: Mapping[str, Any]) -> list[str]:
-    steps = finding.get("steps") or [
-        {"operation": finding["operation"], "afterSeconds": 0, "exchange": finding["exchange"]}
+def _heading(summary: Summary, cause: Sequence[ReportedFinding]) -> list[str]:
+    """The title and the facts a tracker's fields want: severity, rules, where, how often."""
+    first = cause[0]
+    finding = first.finding
+    status = finding.status if finding.status is not None else "no response"
+    rules = ", ".join(f.finding.rule for f in cause)
+    statements = "; ".join(rule(f.finding.rule).statement for f in cause)
+    seen_in = ", ".join(sorted(first.recorded.tests)) or "the run"
+    return [
+        f"# [{rules}] {finding.operation} -> {status}: {statements}",
+        "",
+        f"- **Severity:** {severity(_most_severe(cause).provenance)}",
+        *[
+            f"- **Rule:** {f.finding.rule} ({f.finding.family}, {f.finding.provenance})"
+            for f in cause
+        ],
+        f"- **Operation:** {finding.operation}",
+        f"- **Status:** {status}",
+        f"- **traceId:** `{finding.trace_id or 'none'}`",
+        f"- **Seen:** {first.recorded.count} time(s) in {seen_in}",
+        f"- **Target:** {summary.target.base_url}"
+        + (" (embedded reference server)" if summary.target.embedded else ""),
     ]
+
+
+def _response_excerpt(exchange: Exchange) -> list[str]:
+    lines = ["", "## Response excerpt", "", "```http", f"HTTP {exchange.status}"]
+    lines += [f"{name}: {value}" for name, value in exchange.response_headers.items()]
+    lines.append("")
+    body = (exchange.response_body or "")[:BODY_EXCERPT_CHARS]
+    lines += body.splitlines()[:BODY_LINES]
+    lines.append("```")
+    return lines
+
+
+def _reproduction(summary: Summary, entry: ReportedFinding, exchange: Exchange) -> list[str]:
+    steps = entry.recorded.steps or [Step(entry.finding.operation, 0, exchange)]
+    target = summary.target
     lines = [""]
-    if summary["target"]["embedded"]:
+    if target.embedded:
         lines += [
             "## Start the reference server",
             "",
@@ -145,13 +161,13 @@ def _reproduction(summary: Mapping[str, Any], finding: Mapping[str, Any]) -> lis
             "and loads its URL and demo keys:",
             "",
             "```sh",
-            start_server_commands(summary),
+            start_server_commands(target.faults),
             "```",
             "",
         ]
     else:
         lines += [
-            f"Set `{BASE_URL_VAR}` (the run's was {summary['target']['baseUrl']}) and the key "
+            f"Set `{BASE_URL_VAR}` (the run's was {target.base_url}) and the key "
             "variables the commands name, then paste.",
             "",
         ]
@@ -162,11 +178,13 @@ def _reproduction(summary: Mapping[str, Any], finding: Mapping[str, Any]) -> lis
         f"{what}:",
         "",
         "```sh",
-        replay_script(steps, summary["target"]["baseUrl"]),
+        replay_script(steps, target.base_url),
         "```",
     ]
     return lines
 
 
-def _most_severe(cause: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
-    return next((f for f in cause if f["provenance"] == "documented"), cause[0])
+def _most_severe(cause: Sequence[ReportedFinding]) -> Finding:
+    return next(
+        (f.finding for f in cause if f.finding.provenance == "documented"), cause[0].finding
+    )

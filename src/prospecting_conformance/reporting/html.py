@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from prospecting_conformance.checks.rules import RULES
 from prospecting_conformance.core.findings import Exchange
 from prospecting_conformance.reporting.curl import curl_command
+from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.drafts import severity
 
 __all__ = ["render_html"]
@@ -21,15 +22,18 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_environment.filters["curl"] = lambda exchange: curl_command(Exchange(**exchange))
-_environment.filters["severity"] = severity
+# The template reads the summary as summary.json has it, so its names are the document's.
+_environment.filters["curl"] = lambda exchange: curl_command(Exchange.from_dict(exchange))
+_environment.filters["severity"] = lambda finding: severity(finding["provenance"])
 
 
-def render_html(summary: Mapping[str, Any], mutation: Mapping[str, Any] | None = None) -> str:
+def render_html(summary: Summary, mutation: Mapping[str, Any] | None = None) -> str:
+    """`mutation` is the mutation matrix's own document (mutation.json), when there is one."""
+    document = summary.to_dict()
     by_rule = [
         (RULES[rule], list(findings))
-        for rule, findings in groupby(summary["findings"], key=lambda f: f["rule"])
+        for rule, findings in groupby(document["findings"], key=lambda f: f["rule"])
     ]
     return _environment.get_template("report.html.j2").render(
-        summary=summary, by_rule=by_rule, mutation=mutation
+        summary=document, by_rule=by_rule, mutation=mutation
     )

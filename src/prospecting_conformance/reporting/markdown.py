@@ -8,41 +8,42 @@ Other CI systems can publish `reports/summary.md` the same way.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+
+from prospecting_conformance.core.findings import Finding, FindingKey
+from prospecting_conformance.reporting.document import Summary
 
 __all__ = ["render_markdown"]
 
 
-def render_markdown(summary: Mapping[str, Any], drafts: Mapping[tuple[Any, ...], str]) -> str:
-    """`drafts` maps a finding's (rule, operation, status) to its draft's file name."""
-    verdict = str(summary["verdict"]).upper()
-    target = summary["target"]
-    where = "embedded reference server" if target["embedded"] else target["baseUrl"]
+def render_markdown(summary: Summary, drafts: Mapping[FindingKey, str]) -> str:
+    """`drafts` maps a finding's key to its draft's file name."""
+    target = summary.target
+    where = "embedded reference server" if target.embedded else target.base_url
     lines = [
-        f"## Prospecting API conformance: {verdict} (exit {summary['exitStatus']})",
+        f"## Prospecting API conformance: {summary.verdict.upper()} (exit {summary.exit_status})",
         "",
-        f"Target: {where}; profile {summary['profile']}; seed {summary['seed']}; "
-        f"tests: {_counts(summary['tests'])}.",
+        f"Target: {where}; profile {summary.profile}; seed {summary.seed}; "
+        f"tests: {_counts(summary.tests)}.",
     ]
-    if summary["reasons"]:
-        lines += ["", *[f"- {reason}" for reason in summary["reasons"]]]
-    new = [f for f in summary["findings"] if f["new"]]
-    known = [f for f in summary["findings"] if not f["new"]]
+    if summary.reasons:
+        lines += ["", *[f"- {reason}" for reason in summary.reasons]]
+    new = [f for f in summary.findings if f.new]
+    known = [f for f in summary.findings if not f.new]
     if new:
         lines += ["", "### New findings", ""]
         lines += ["| rule | operation | status | traceId | draft |", "|---|---|---|---|---|"]
-        lines += [_row(f, _draft(f, drafts)) for f in new]
+        lines += [_row(f.finding, _draft(drafts.get(f.finding.key))) for f in new]
     if known:
         lines += ["", "### Known findings (baseline)", ""]
         lines += ["| rule | operation | status | traceId | ticket |", "|---|---|---|---|---|"]
-        lines += [_row(f, str(f["ticket"])) for f in known]
-    for title, entries in (("Fixed", summary["fixed"]), ("Not exercised", summary["notExercised"])):
+        lines += [_row(f.finding, str(f.ticket)) for f in known]
+    for title, entries in (("Fixed", summary.fixed), ("Not exercised", summary.not_exercised)):
         if entries:
             lines += ["", f"### {title} (baseline)", ""]
-            lines += [f"- {e['rule']} {e['operation']} ({e['ticket']})" for e in entries]
-    if summary["jobsLeftRunning"]:
+            lines += [f"- {e.rule} {e.operation} ({e.ticket})" for e in entries]
+    if summary.jobs_left_running:
         lines += ["", "### Jobs left running (cancel them by hand)", ""]
-        lines += [f"- {job}" for job in summary["jobsLeftRunning"]]
+        lines += [f"- {job}" for job in summary.jobs_left_running]
     lines += [
         "",
         "Drafts are in the reports artifact under `regressions/`; open `report.html` for all.",
@@ -50,14 +51,13 @@ def render_markdown(summary: Mapping[str, Any], drafts: Mapping[tuple[Any, ...],
     return "\n".join(lines) + "\n"
 
 
-def _draft(finding: Mapping[str, Any], drafts: Mapping[tuple[Any, ...], str]) -> str:
-    draft = drafts.get((finding["rule"], finding["operation"], finding["status"]))
-    return f"`regressions/{draft}`" if draft else "-"
+def _draft(name: str | None) -> str:
+    return f"`regressions/{name}`" if name else "-"
 
 
-def _row(finding: Mapping[str, Any], last: str) -> str:
-    status = finding["status"] if finding["status"] is not None else "no response"
-    cells = [finding["rule"], finding["operation"], str(status), f"`{finding['traceId']}`", last]
+def _row(finding: Finding, last: str) -> str:
+    status = finding.status if finding.status is not None else "no response"
+    cells = [finding.rule, finding.operation, str(status), f"`{finding.trace_id}`", last]
     return "| " + " | ".join(cells) + " |"
 
 

@@ -1,4 +1,4 @@
-"""The run's verdict and facts as one JSON document (`reports/summary.json`).
+"""The run's verdict and facts as one document (`reports/summary.json`).
 
 CI reads the verdict; dashboards read the counts and the coverage matrix; the HTML report and
 the regression drafts are rendered from this same document, so every report tells one story.
@@ -7,26 +7,28 @@ the regression drafts are rendered from this same document, so every report tell
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from prospecting_conformance.checks.rules import FAMILIES
-from prospecting_conformance.reporting.baseline import Baseline
-from prospecting_conformance.run.verdict import LeftJob, Outcome, judge
+from prospecting_conformance.core.findings import FindingKey
+from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
+from prospecting_conformance.reporting.document import ReportedFinding, Summary, Target
+from prospecting_conformance.reporting.weather import weather_summary
+from prospecting_conformance.run.record import RunRecord, TrackedJob
+from prospecting_conformance.run.verdict import Judgement, LeftJob, Outcome, judge
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec
 
 __all__ = ["ItemOutcome", "RunFacts", "build_summary"]
-
-SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
 class ItemOutcome:
     nodeid: str
     outcome: str  # passed | failed | skipped
-    finding_keys: tuple[tuple[str, str, int | None], ...] = ()
+    finding_keys: tuple[FindingKey, ...] = ()
     message: str = ""
 
 
@@ -46,88 +48,69 @@ class RunFacts:
     # stopped it.
     incomplete: list[str] = field(default_factory=list)
     interrupted: bool = False
+    seconds_to_first_failure: float | None = None
+    # What the rails kept the run from doing, said once.
+    notes: list[str] = field(default_factory=list)
 
 
 def build_summary(
-    facts: RunFacts, record: Mapping[str, Any], spec: Spec, baseline: Baseline | None = None
-) -> dict[str, Any]:
-    """The summary document; `record` is a merged recorder dump."""
+    facts: RunFacts, record: RunRecord, spec: Spec, baseline: Baseline | None = None
+) -> Summary:
+    """The summary of a run whose processes' records were merged into `record`."""
     baseline = baseline or Baseline()
-    findings = []
-    for entry in sorted(
-        record["findings"], key=lambda f: (f["rule"], f["operation"], f["status"] or 0)
-    ):
-        known = baseline.entry_for(entry)
-        findings.append(
-            {
-                **entry,
-                "new": known is None,
-                "ticket": known.ticket if known else None,
-            }
-        )
-    judgement = judge(
-        findings,
+    findings = _reported(record, baseline)
+    judgement = _judge(facts, findings, record.jobs)
+    fixed, not_exercised = _unmatched(baseline, findings, facts, record)
+    return Summary(
+        target=Target(facts.base_url, facts.embedded, tuple(facts.faults)),
+        profile=facts.profile,
+        seed=facts.seed,
+        started_at=facts.started_at,
+        finished_at=facts.finished_at,
+        command=facts.command,
+        verdict=str(judgement.verdict),
+        exit_status=judgement.exit_status,
+        reasons=list(judgement.reasons),
+        tests=dict(Counter(o.outcome for o in facts.outcomes)),
+        failed_tests=_failed_tests(facts.outcomes, judgement),
+        counts=_counts(findings, spec),
+        coverage=_coverage(spec, record),
+        generated_cases=_generated_cases(record),
+        links=_links(spec, record),
+        findings=findings,
+        fixed=fixed,
+        not_exercised=not_exercised,
+        jobs_left_running=list(facts.jobs_left_running),
+        known_jobs_left_running=list(judgement.known_jobs),
+        seconds_to_first_failure=facts.seconds_to_first_failure,
+        notes=list(facts.notes),
+        weather=weather_summary(record.weather),
+    )
+
+
+def _reported(record: RunRecord, baseline: Baseline) -> list[ReportedFinding]:
+    """The run's findings in the summary's order, each new or known to the baseline."""
+    reported = []
+    for entry in sorted(record.findings, key=lambda e: (e.key[0], e.key[1], e.key[2] or 0)):
+        known = baseline.entry_for(entry.key)
+        reported.append(ReportedFinding(entry, known is None, known.ticket if known else None))
+    return reported
+
+
+def _judge(
+    facts: RunFacts, findings: Sequence[ReportedFinding], jobs: Mapping[str, TrackedJob]
+) -> Judgement:
+    return judge(
+        [f.finding.key for f in findings if f.new],
+        [f.finding.key for f in findings if not f.new],
         [Outcome(o.nodeid, o.outcome, o.finding_keys) for o in facts.outcomes],
-        _left_jobs(facts.jobs_left_running, record["jobs"]),
+        _left_jobs(facts.jobs_left_running, jobs),
         incomplete=facts.incomplete,
         interrupted=facts.interrupted,
     )
-    failed = [o for o in facts.outcomes if o.outcome == "failed"]
-    passed = {o.nodeid for o in facts.outcomes if o.outcome == "passed"}
-    observed_operations = {op for op, counts in record["statuses"].items() if counts}
-    unmatched = baseline.unmatched(findings)
-    declared_links = spec_links(spec)
-    covered = set(record["linksCovered"]) & declared_links
-    return {
-        "schemaVersion": SCHEMA_VERSION,
-        "target": {
-            "baseUrl": facts.base_url,
-            "embedded": facts.embedded,
-            "faults": list(facts.faults),
-        },
-        "profile": facts.profile,
-        "seed": facts.seed,
-        "startedAt": facts.started_at,
-        "finishedAt": facts.finished_at,
-        "command": facts.command,
-        "verdict": str(judgement.verdict),
-        "exitStatus": judgement.exit_status,
-        "reasons": list(judgement.reasons),
-        "tests": dict(Counter(o.outcome for o in facts.outcomes)),
-        "failedTests": [
-            {
-                "nodeid": o.nodeid,
-                "findings": [list(k) for k in o.finding_keys],
-                "blocking": o.nodeid in judgement.blocking,
-                "message": o.message,
-            }
-            for o in failed
-        ],
-        "counts": {
-            "byFamily": _count(findings, "family", sorted(set(FAMILIES.values()))),
-            "byOperation": _count(findings, "operation", sorted(spec.operations)),
-            "byRule": dict(sorted(Counter(f["rule"] for f in findings).items())),
-        },
-        "coverage": _coverage(spec, record),
-        "generatedCases": {
-            "byOperation": {
-                op: sum(counts.values())
-                for op, counts in sorted(record["generatedStatuses"].items())
-            },
-            "total": sum(sum(c.values()) for c in record["generatedStatuses"].values()),
-        },
-        "links": {"declared": sorted(declared_links), "covered": sorted(covered)},
-        "findings": findings,
-        "fixed": [e.to_dict() for e in unmatched if e.exercised(passed, observed_operations)],
-        "notExercised": [
-            e.to_dict() for e in unmatched if not e.exercised(passed, observed_operations)
-        ],
-        "jobsLeftRunning": list(facts.jobs_left_running),
-        "knownJobsLeftRunning": list(judgement.known_jobs),
-    }
 
 
-def _left_jobs(left: Sequence[str], jobs: Mapping[str, Mapping[str, Any]]) -> list[LeftJob]:
+def _left_jobs(left: Sequence[str], jobs: Mapping[str, TrackedJob]) -> list[LeftJob]:
     """Settle's "<id> (<group>: <status>)" lines, with the test that started each job.
 
     A status other than "unknown" is the target's answer after settle cancelled the job.
@@ -135,23 +118,61 @@ def _left_jobs(left: Sequence[str], jobs: Mapping[str, Mapping[str, Any]]) -> li
     return [
         LeftJob(
             line,
-            str(jobs.get(line.split(" ", 1)[0], {}).get("test", "")),
+            _test_of(jobs.get(line.split(" ", 1)[0])),
             cancel_ignored=not line.endswith(": unknown)"),
         )
         for line in left
     ]
 
 
-def _count(findings: Sequence[Mapping[str, Any]], field: str, keys: list[str]) -> dict[str, int]:
-    counts = Counter(f[field] for f in findings)
+def _test_of(job: TrackedJob | None) -> str:
+    return job.test if job is not None else ""
+
+
+def _unmatched(
+    baseline: Baseline, findings: Sequence[ReportedFinding], facts: RunFacts, record: RunRecord
+) -> tuple[list[BaselineEntry], list[BaselineEntry]]:
+    """The baseline entries no finding matched: (fixed, not exercised by this run)."""
+    passed = {o.nodeid for o in facts.outcomes if o.outcome == "passed"}
+    observed_operations = {op for op, counts in record.statuses.items() if counts}
+    unmatched = baseline.unmatched(f.finding.key for f in findings)
+    return (
+        [e for e in unmatched if e.exercised(passed, observed_operations)],
+        [e for e in unmatched if not e.exercised(passed, observed_operations)],
+    )
+
+
+def _failed_tests(outcomes: Iterable[ItemOutcome], judgement: Judgement) -> list[dict[str, Any]]:
+    return [
+        {
+            "nodeid": o.nodeid,
+            "findings": [list(k) for k in o.finding_keys],
+            "blocking": o.nodeid in judgement.blocking,
+            "message": o.message,
+        }
+        for o in outcomes
+        if o.outcome == "failed"
+    ]
+
+
+def _counts(findings: Sequence[ReportedFinding], spec: Spec) -> dict[str, dict[str, int]]:
+    return {
+        "byFamily": _count([f.finding.family for f in findings], sorted(set(FAMILIES.values()))),
+        "byOperation": _count([f.finding.operation for f in findings], sorted(spec.operations)),
+        "byRule": dict(sorted(Counter(f.finding.rule for f in findings).items())),
+    }
+
+
+def _count(values: Sequence[str], keys: list[str]) -> dict[str, int]:
+    counts = Counter(values)
     return {key: counts.get(key, 0) for key in sorted(set(keys) | set(counts))}
 
 
-def _coverage(spec: Spec, record: Mapping[str, Any]) -> dict[str, Any]:
+def _coverage(spec: Spec, record: RunRecord) -> dict[str, Any]:
     """For each operation: the statuses the spec documents, those observed, and the rest."""
     coverage = {}
     for operation_id, operation in spec.operations.items():
-        observed = {int(s): n for s, n in record["statuses"].get(operation_id, {}).items()}
+        observed = record.statuses.get(operation_id, Counter())
         documented = sorted(operation.responses)
         coverage[operation_id] = {
             "method": operation.method.upper(),
@@ -162,3 +183,16 @@ def _coverage(spec: Spec, record: Mapping[str, Any]) -> dict[str, Any]:
             "undocumentedObserved": sorted(s for s in observed if s not in operation.responses),
         }
     return coverage
+
+
+def _generated_cases(record: RunRecord) -> dict[str, Any]:
+    generated = record.generated_statuses
+    return {
+        "byOperation": {op: sum(counts.values()) for op, counts in sorted(generated.items())},
+        "total": sum(sum(counts.values()) for counts in generated.values()),
+    }
+
+
+def _links(spec: Spec, record: RunRecord) -> dict[str, list[str]]:
+    declared = spec_links(spec)
+    return {"declared": sorted(declared), "covered": sorted(record.links_covered & declared)}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
+from prospecting_conformance.core.findings import FindingKey
+from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.drafts import draft_filename, render_draft, root_causes
 from prospecting_conformance.reporting.html import render_html
 from prospecting_conformance.reporting.markdown import render_markdown
@@ -16,7 +16,7 @@ __all__ = ["write_reports"]
 
 
 def write_reports(
-    directory: Path, summary: Mapping[str, Any], step_summary: Path | None = None
+    directory: Path, summary: Summary, step_summary: Path | None = None
 ) -> list[Path]:
     """summary.json, summary.md, report.html and regressions/ (one draft per root cause).
 
@@ -25,16 +25,16 @@ def write_reports(
     """
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / "summary.json"]
-    written[0].write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    written[0].write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
     drafts = directory / "regressions"
     shutil.rmtree(drafts, ignore_errors=True)
     drafts.mkdir()
-    names: dict[tuple[Any, ...], str] = {}
-    for number, cause in enumerate(root_causes(summary["findings"]), start=1):
-        path = drafts / draft_filename(number, cause[0])
+    names: dict[FindingKey, str] = {}
+    for number, cause in enumerate(root_causes(summary.findings), start=1):
+        path = drafts / draft_filename(number, cause[0].finding)
         path.write_text(render_draft(summary, cause, number), encoding="utf-8")
         written.append(path)
-        names.update({(f["rule"], f["operation"], f["status"]): path.name for f in cause})
+        names.update({f.finding.key: path.name for f in cause})
     markdown = render_markdown(summary, names)
     written.append(directory / "summary.md")
     written[-1].write_text(markdown, encoding="utf-8")

@@ -110,7 +110,7 @@ class RunContext:
             status = job.get("status") if isinstance(job.get("status"), str) else None
             self.recorder.track_job(job["id"], self._account_group(observed.url), status)
             self.rails.jobs_open(
-                sum(1 for job in self.recorder.jobs.values() if job.get("status") not in TERMINAL)
+                sum(1 for job in self.recorder.jobs.values() if job.status not in TERMINAL)
             )
 
     def _account_group(self, url: str) -> str:

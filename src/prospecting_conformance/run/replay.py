@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from prospecting_conformance.core.findings import Exchange
 
-__all__ = ["MAX_STEPS", "Seen", "chain", "response_id"]
+__all__ = ["MAX_STEPS", "Seen", "Step", "chain", "response_id"]
 
 # Enough for start, a few polls, cancel, cancel again; a longer chain is not a reproduction
 # QA can read, and the job-less tail of a long generated test is noise.
@@ -47,8 +47,28 @@ def response_id(exchange: Exchange) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def chain(history: Sequence[Seen], last: Exchange) -> list[dict[str, Any]]:
-    """The steps that reproduce `last`: `{"operation", "afterSeconds", "exchange"}` dicts.
+@dataclass(frozen=True)
+class Step:
+    """One request of a finding's reproduction, and how long after the previous one it came."""
+
+    operation: str
+    after_seconds: float
+    exchange: Exchange
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "operation": self.operation,
+            "afterSeconds": self.after_seconds,
+            "exchange": self.exchange.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Step:
+        return cls(data["operation"], data["afterSeconds"], Exchange.from_dict(data["exchange"]))
+
+
+def chain(history: Sequence[Seen], last: Exchange) -> list[Step]:
+    """The steps that reproduce `last`.
 
     A request about a job brings the exchanges that touched that job before it; anything
     else reproduces on its own. Repeated identical requests (polls) collapse into the last
@@ -92,9 +112,5 @@ def _same_request(a: Exchange, b: Exchange) -> bool:
     return (a.method, a.url, a.request_body) == (b.method, b.url, b.request_body)
 
 
-def _step(operation_id: str, after: float, exchange: Exchange) -> dict[str, Any]:
-    return {
-        "operation": operation_id,
-        "afterSeconds": round(max(after, 0.0), 3),
-        "exchange": exchange.to_dict(),
-    }
+def _step(operation_id: str, after: float, exchange: Exchange) -> Step:
+    return Step(operation_id, round(max(after, 0.0), 3), exchange)

@@ -14,22 +14,21 @@ from prospecting_conformance.checks.lifecycle import TERMINAL
 from prospecting_conformance.client.api import ProspectingClient, ProspectingClientError
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.rails.gate import Rails, RailsRefusal, RequestBudgetExceeded
+from prospecting_conformance.run.record import TrackedJob
 from prospecting_conformance.target.config import TargetConfig
 
 __all__ = ["settle_jobs"]
 
 
-def settle_jobs(
-    target: TargetConfig, jobs: Mapping[str, Mapping[str, Any]], rails: Rails
-) -> list[str]:
+def settle_jobs(target: TargetConfig, jobs: Mapping[str, TrackedJob], rails: Rails) -> list[str]:
     """Cancel every unfinished job; return the ids of those still not terminal.
 
     Sends through the run's rails with the reserve the budget kept for this.
     """
     unfinished = {
-        job_id: str(job.get("accountGroupId") or target.account_group_id)
+        job_id: job.account_group_id or target.account_group_id
         for job_id, job in jobs.items()
-        if job.get("status") not in TERMINAL
+        if job.status not in TERMINAL
     }
     left = []
     with ProspectingClient(target, rails=rails, settling=True) as client:

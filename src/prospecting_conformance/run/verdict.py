@@ -18,10 +18,10 @@ the reason travels with the process's recorder to the controller and into the su
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from prospecting_conformance.core.findings import FindingKey
 from prospecting_conformance.target.preflight import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_MISCONFIGURED",
     "EXIT_TARGET_DOWN",
-    "FindingKey",
     "Judgement",
     "LeftJob",
     "Outcome",
@@ -43,8 +42,6 @@ __all__ = [
 EXIT_INCOMPLETE = 75
 # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C.
 EXIT_INTERRUPTED = 130
-
-FindingKey = tuple[str, str, int | None]
 
 
 class Verdict(enum.StrEnum):
@@ -107,63 +104,73 @@ class Judgement:
 
 
 def judge(
-    findings: Sequence[Mapping[str, Any]],
+    new: Collection[FindingKey],
+    known: Collection[FindingKey],
     outcomes: Iterable[Outcome],
     left_running: Sequence[LeftJob] = (),
     *,
     incomplete: Sequence[str] = (),
     interrupted: bool = False,
 ) -> Judgement:
-    """The verdict. `findings` are summary findings: each with its key fields and `new`."""
-    new_keys = {_key(f) for f in findings if f["new"]}
+    """The verdict, from the keys of the run's new and known (baseline) findings and the rest."""
+    new_keys = set(new)
     failed = [o for o in outcomes if o.outcome == "failed"]
-    # The baseline applies to findings: a failed test is explained when it recorded findings
-    # and every one of them is known.
-    blocking = [
-        o for o in failed if not o.finding_keys or any(k in new_keys for k in o.finding_keys)
-    ]
+    blocking = _blocking(failed, new_keys)
+    explained_tests = {o.nodeid for o in failed if o not in blocking}
+    cancel_known = any(key[0] == CANCEL_RULE for key in known)
+    known_jobs = [j for j in left_running if _known(j, explained_tests, cancel_known)]
+    unknown_jobs = [j.description for j in left_running if j not in known_jobs]
+    reasons = _failure_reasons(new_keys, blocking, unknown_jobs)
+    verdict = _verdict(bool(reasons), incomplete, interrupted)
+    if verdict is Verdict.INTERRUPTED:
+        reasons.insert(0, "interrupted (Ctrl-C): what ran is reported, the rest did not run")
+    reasons += [f"incomplete: {reason}" for reason in incomplete]
+    return Judgement(
+        verdict=verdict,
+        reasons=tuple(reasons),
+        blocking=frozenset(o.nodeid for o in blocking),
+        known_jobs=tuple(j.description for j in known_jobs),
+    )
+
+
+def _blocking(failed: Sequence[Outcome], new_keys: Collection[FindingKey]) -> list[Outcome]:
+    """The baseline applies to findings: a failed test is explained when it recorded findings
+    and every one of them is known."""
+    return [o for o in failed if not o.finding_keys or any(k in new_keys for k in o.finding_keys)]
+
+
+def _known(job: LeftJob, explained_tests: Collection[str], cancel_known: bool) -> bool:
+    """A job its own test could not end because of a known issue is that issue again, not a
+    new failure. So is a job that ignored settle's cancel while the run's cancel finding (L3)
+    is known: a passing test that cancels and moves on strands one too. Any other job left
+    running is a failure."""
+    return job.test in explained_tests or (job.cancel_ignored and cancel_known)
+
+
+def _failure_reasons(
+    new_keys: Collection[FindingKey], blocking: Sequence[Outcome], unknown_jobs: Sequence[str]
+) -> list[str]:
     reasons = []
     if new_keys:
         reasons.append(f"{len(new_keys)} new finding(s)")
     unexplained = [o.nodeid for o in blocking if not o.finding_keys]
     if unexplained:
         reasons.append(f"{len(unexplained)} test(s) failed without a rule finding")
-    explained_tests = {o.nodeid for o in failed if o not in blocking}
-    cancel_known = any(f["rule"] == CANCEL_RULE and not f["new"] for f in findings)
-
-    # A job its own test could not end because of a known issue is that issue again, not a
-    # new failure. So is a job that ignored settle's cancel while the run's cancel finding
-    # (L3) is known: a passing test that cancels and moves on strands one too. Any other job
-    # left running is a failure.
-    def known(job: LeftJob) -> bool:
-        return job.test in explained_tests or (job.cancel_ignored and cancel_known)
-
-    known_jobs = [j.description for j in left_running if known(j)]
-    unknown_jobs = [j.description for j in left_running if not known(j)]
     if unknown_jobs:
         reasons.append(f"{len(unknown_jobs)} job(s) left running")
-    # A regression found is certain even in a run that could not finish, so FAIL outranks
-    # INCOMPLETE; Ctrl-C outranks both, since what did not run may hide anything.
+    return reasons
+
+
+def _verdict(failed: bool, incomplete: Sequence[str], interrupted: bool) -> Verdict:
+    """A regression found is certain even in a run that could not finish, so FAIL outranks
+    INCOMPLETE; Ctrl-C outranks both, since what did not run may hide anything."""
     if interrupted:
-        verdict = Verdict.INTERRUPTED
-        reasons.insert(0, "interrupted (Ctrl-C): what ran is reported, the rest did not run")
-    elif reasons:
-        verdict = Verdict.FAIL
-    elif incomplete:
-        verdict = Verdict.INCOMPLETE
-    else:
-        verdict = Verdict.PASS
-    reasons += [f"incomplete: {reason}" for reason in incomplete]
-    return Judgement(
-        verdict=verdict,
-        reasons=tuple(reasons),
-        blocking=frozenset(o.nodeid for o in blocking),
-        known_jobs=tuple(known_jobs),
-    )
-
-
-def _key(finding: Mapping[str, Any]) -> FindingKey:
-    return (finding["rule"], finding["operation"], finding["status"])
+        return Verdict.INTERRUPTED
+    if failed:
+        return Verdict.FAIL
+    if incomplete:
+        return Verdict.INCOMPLETE
+    return Verdict.PASS
 
 
 # --- marking the run incomplete ---------------------------------------------------------------

@@ -55,10 +55,12 @@ def test_the_document_and_the_control_reports_are_written(
 ) -> None:
     written: list[tuple[Path, Any]] = []
     monkeypatch.setattr(report, "write_reports", lambda where, s: written.append((where, s)))
+    # The summary's own reading is Summary's to test: here, only which summary is written.
+    monkeypatch.setattr(report.Summary, "from_dict", lambda data: ("read", data))
     summary = {"exitStatus": 0}
     results = {"control-101": RunResult("control-101", 0, (), 0, 0, None, 1.0, summary)}
 
     report.write_matrix(tmp_path, DOCUMENT, results)
 
     assert json.loads((tmp_path / "mutation.json").read_text("utf-8")) == DOCUMENT
-    assert written == [(tmp_path, summary)]
+    assert written == [(tmp_path, ("read", summary))]

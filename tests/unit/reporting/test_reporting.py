@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from prospecting_conformance.reporting.baseline import (
 )
 from prospecting_conformance.reporting.curl import curl_command
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
+from prospecting_conformance.run.record import RecordedFinding, RunRecord, TrackedJob
 from prospecting_conformance.run.recorder import Recorder, merge
 from prospecting_conformance.spec.model import Spec
 
@@ -47,6 +49,27 @@ def test_curl_keeps_the_key_variable_expandable_and_drops_client_noise() -> None
     assert "-H 'x-api-key: Bearer '\"$PROSPECTING_KEY_ALL\"" in command
     assert "user-agent" not in command
     assert "host:" not in command
+
+
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        pytest.param("plain", "'plain'", id="literal-single-quoted"),
+        pytest.param("it's", "'it'\"'\"'s'", id="single-quote-escaped"),
+        pytest.param("$PROSPECTING_KEY_ALL", '"$PROSPECTING_KEY_ALL"', id="variable-alone"),
+        pytest.param(
+            "Bearer $PROSPECTING_KEY_ALL now",
+            "'Bearer '\"$PROSPECTING_KEY_ALL\"' now'",
+            id="variable-inside-literal",
+        ),
+        pytest.param("$(rm -rf /) $home", "'$(rm -rf /) $home'", id="no-other-expansion"),
+        pytest.param("", "''", id="empty"),
+    ],
+)
+def test_curl_quotes_literals_and_leaves_only_variables_expandable(value: str, quoted: str) -> None:
+    exchange = Exchange("GET", value)
+
+    assert curl_command(exchange, "-sS") == f"curl -sS -X GET {quoted}"
 
 
 def test_curl_command_is_valid_shell_that_expands_the_key(tmp_path: Path) -> None:
@@ -108,11 +131,11 @@ def _finding(rule: str, operation: str, status: int) -> Finding:
     return Finding(rule=rule, operation=operation, message="m", status=status, trace_id="t")
 
 
-def _record(*findings: Finding) -> dict[str, Any]:
+def _record(*findings: Finding) -> RunRecord:
     recorder = Recorder()
     recorder.current_test = "tests/conformance/test_x.py::test_y"
     recorder.record(findings)
-    return recorder.to_dict()
+    return recorder.snapshot()
 
 
 def _facts(*outcomes: ItemOutcome, left_running: tuple[str, ...] = ()) -> RunFacts:
@@ -194,16 +217,16 @@ def test_the_verdict(
     findings = [_finding(*L5)] if any(o.finding_keys for o in outcomes) else []
     record = _record(*findings)
     # job-1 was started by the test that failed on L5, job-2 by another.
-    record["jobs"] = {
-        "job-1": {"accountGroupId": "ag-1", "status": "running", "test": "t::cancel"},
-        "job-2": {"accountGroupId": "ag-1", "status": "running", "test": "t::other"},
+    record.jobs = {
+        "job-1": TrackedJob("ag-1", "t::cancel", "running"),
+        "job-2": TrackedJob("ag-1", "t::other", "running"),
     }
 
     summary = build_summary(
         _facts(*outcomes, left_running=left_running), record, spec, Baseline.load(path)
     )
 
-    assert (summary["verdict"], summary["reasons"]) == (verdict, reasons)
+    assert (summary.verdict, summary.reasons) == (verdict, reasons)
 
 
 L3 = ("L3", "getProspectingJob", 200)
@@ -226,7 +249,7 @@ def test_a_job_that_ignored_settles_cancel_is_the_known_cancel_finding(
         json.dumps({"entries": [{"rule": r, "operation": o, "ticket": "T"} for r, o, _ in entries]})
     )
     record = _record(_finding(*L3))
-    record["jobs"] = {"job-3": {"accountGroupId": "ag-1", "status": "running", "test": "t::ok"}}
+    record.jobs = {"job-3": TrackedJob("ag-1", "t::ok", "running")}
     outcomes = [ItemOutcome("t::ok", "passed"), ItemOutcome("t::cancel", "failed", (L3,))]
 
     # When settle's cancel left the job running (or could not reach it)
@@ -235,7 +258,7 @@ def test_a_job_that_ignored_settles_cancel_is_the_known_cancel_finding(
     )
 
     # Then it is the known cancel finding only when the target answered and L3 is known
-    assert summary["verdict"] == verdict, summary["reasons"]
+    assert summary.verdict == verdict, summary.reasons
 
 
 WRITTEN_ENTRY = {
@@ -259,7 +282,11 @@ HAND_ENTRY = {"rule": "P1", "operation": "getProspectByProviderId", "ticket": "T
         ),
         pytest.param(WRITTEN_ENTRY, [], {}, False, id="test-not-run"),
         pytest.param(
-            HAND_ENTRY, [], {"getProspectByProviderId": {"200": 1}}, True, id="hand-written-called"
+            HAND_ENTRY,
+            [],
+            {"getProspectByProviderId": Counter({200: 1})},
+            True,
+            id="hand-written-called",
         ),
         pytest.param(HAND_ENTRY, [], {}, False, id="hand-written-never-called"),
     ],
@@ -269,23 +296,24 @@ def test_a_baseline_entry_is_fixed_only_when_the_run_exercised_it(
     tmp_path: Path,
     entry: dict[str, Any],
     outcomes: list[ItemOutcome],
-    statuses: dict[str, dict[str, int]],
+    statuses: dict[str, Counter[int]],
     fixed: bool,
 ) -> None:
     # Given a baseline entry that no finding of the run matches
     path = tmp_path / "baseline.json"
     path.write_text(json.dumps({"entries": [entry]}))
     record = _record()
-    record["statuses"] = statuses
+    record.statuses = statuses
 
     # When the run is summarised
     summary = build_summary(_facts(*outcomes), record, spec, Baseline.load(path))
 
     # Then it is fixed only if what found it ran again and passed; otherwise not exercised
-    assert (summary["fixed"], summary["notExercised"]) == (
+    document = summary.to_dict()
+    assert (document["fixed"], document["notExercised"]) == (
         ([entry], []) if fixed else ([], [entry])
     )
-    assert summary["verdict"] == "pass"
+    assert summary.verdict == "pass"
 
 
 @pytest.mark.parametrize(
@@ -312,12 +340,12 @@ def test_incomplete_and_interrupted_runs_never_pass(
 
     summary = build_summary(facts, _record(*findings), spec)
 
-    assert (summary["verdict"], summary["exitStatus"]) == (verdict, exit_status)
-    assert all(f"incomplete: {r}" in summary["reasons"] for r in incomplete)
+    assert (summary.verdict, summary.exit_status) == (verdict, exit_status)
+    assert all(f"incomplete: {r}" in summary.reasons for r in incomplete)
 
 
 def test_the_baseline_writer_keeps_the_tests_that_found_each_entry(spec: Spec) -> None:
-    finding = {**_finding(*L5).to_dict(), "tests": ["t::b", "t::a"]}
+    finding = RecordedFinding(_finding(*L5), count=1, tests={"t::b", "t::a"})
 
     written = baseline_from_findings([finding], "T-9")
 
@@ -338,5 +366,5 @@ def test_merging_workers_adds_counts_and_keeps_each_finding_once() -> None:
 
     merged = merge([first, second])
 
-    counts = {(f["rule"], f["operation"]): f["count"] for f in merged["findings"]}
-    assert counts == {("E4", "getProspectingJob"): 2, ("S3", "x"): 1}
+    counts = {entry.key: entry.count for entry in merged.findings}
+    assert counts == {("E4", "getProspectingJob", 200): 2, ("S3", "x", 500): 1}

@@ -36,7 +36,7 @@ def test_a_chain_keeps_the_jobs_exchanges_and_collapses_its_polls() -> None:
 
     steps = chain(history, CANCEL)
 
-    assert [(s["operation"], s["afterSeconds"]) for s in steps] == [
+    assert [(s.operation, s.after_seconds) for s in steps] == [
         ("startProspectingJob", 0.0),
         ("getProspectingJob", 0.6),
         ("cancelProspectingJob", 0.1),
@@ -46,7 +46,7 @@ def test_a_chain_keeps_the_jobs_exchanges_and_collapses_its_polls() -> None:
 def test_a_finding_about_no_job_is_its_own_exchange() -> None:
     steps = chain([Seen(0.0, "list", OTHER), Seen(1.0, "start", START)], OTHER)
 
-    assert [s["exchange"]["url"] for s in steps] == [OTHER.url]
+    assert [s.exchange for s in steps] == [OTHER]
 
 
 def test_the_script_captures_the_job_id_and_keeps_the_waits() -> None:
