@@ -421,9 +421,9 @@ def pytest_runtest_makereport(
     if isinstance(error, RequestBudgetExceeded):
         return _stop_on_spent_budget(item, report, str(error))
     if isinstance(error, ConformanceError):
-        context.recorder.record(error.findings)
+        context.record(error.findings)
     elif isinstance(error, TransportFailure):
-        context.recorder.record([error.finding])
+        context.record([error.finding])
     # Travels to the xdist controller with the report, so the verdict can tell a failure
     # explained by known findings (a baseline) from a new one.
     report.user_properties.append(

@@ -10,7 +10,10 @@ job the run started so none is left running at the end.
 from __future__ import annotations
 
 import os
+import threading
 import time
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +65,11 @@ class RunContext:
         self.redactor = Redactor.for_target(self.target)
         self.rails = run_rails(self.target)
         self.jobs = JobHistory(self.spec, self.target.base_url)
+        # Every finding this run recorded, by identity: a finding raised by the observer
+        # reaches the failed test's report too, and is the same object there. Weak, so a
+        # finding nobody keeps is forgotten (and its id cannot be mistaken for a new one's).
+        self._recorded: weakref.WeakValueDictionary[int, Finding] = weakref.WeakValueDictionary()
+        self._recorded_lock = threading.Lock()
 
     @property
     def profile(self) -> ProfileSettings:
@@ -83,9 +91,17 @@ class RunContext:
         findings += self.jobs.observe(observed, self._account_group(observed.url))
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)
         self._remember_unique(observed)
-        self.recorder.record(findings)
+        self.record(findings)
         self._track_job(observed)
         return findings
+
+    def record(self, findings: Iterable[Finding]) -> None:
+        """Record each finding once, however many layers hand it on (observer, failed test)."""
+        with self._recorded_lock:
+            fresh = [f for f in findings if self._recorded.get(id(f)) is not f]
+            for finding in fresh:
+                self._recorded[id(finding)] = finding
+        self.recorder.record(fresh)
 
     def raise_on_findings(self, observed: Observed) -> None:
         """A client observer: judge the response and fail the test at once if it broke a rule."""
