@@ -30,7 +30,6 @@ from prospecting_conformance.rails.gate import FileLedgerStore, MemoryLedgerStor
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
-from prospecting_conformance.target.profiles import PROFILE_SETTINGS, ProfileSettings
 
 # Re-exported: the seed and shrinking are settings (settings.py), read here by older callers.
 from prospecting_conformance.target.settings import NO_SHRINK_VAR, SEED_VAR, run_seed, shrink
@@ -70,10 +69,6 @@ class RunContext:
         # finding nobody keeps is forgotten (and its id cannot be mistaken for a new one's).
         self._recorded: weakref.WeakValueDictionary[int, Finding] = weakref.WeakValueDictionary()
         self._recorded_lock = threading.Lock()
-
-    @property
-    def profile(self) -> ProfileSettings:
-        return PROFILE_SETTINGS[self.target.profile]
 
     def observe(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
         """Check one response against every envelope and spec rule and record it."""
