@@ -1,7 +1,7 @@
 """Contract-testing and API conformance suite for the Prospecting API.
 
 The library works without pytest: the rules, the client, the validators and the poller are
-plain Python; `prospecting_conformance.plugin.hooks` is the thin layer that wires them into
+plain Python; `prospecting_conformance.plugin` is the thin layer that wires them into
 pytest.
 """
 

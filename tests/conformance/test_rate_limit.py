@@ -10,7 +10,7 @@ from prospecting_conformance.checks.expectations import (
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
 from prospecting_conformance.core.http import retry_after_seconds
-from prospecting_conformance.plugin.hooks import RequireKey
+from prospecting_conformance.plugin.fixtures import RequireKey
 from prospecting_conformance.rails.gate import WEATHER_STATUSES
 
 LIST = "listSalesNavigatorSavedSearches"

@@ -13,7 +13,7 @@ from prospecting_conformance.checks.expectations import (
 )
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
-from prospecting_conformance.plugin.hooks import RequireKey, SkipUnlessWritable, require_setting
+from prospecting_conformance.plugin.fixtures import RequireKey, RequireSetting, SkipUnlessWritable
 from prospecting_conformance.run.jobs import StartJob, job_id, start_body
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import KeyName, TargetConfig
@@ -22,8 +22,8 @@ OPERATIONS = sorted(load_spec().operations)
 
 
 @pytest.fixture
-def foreign_group(target: TargetConfig) -> str:
-    return require_setting(target, "foreign_account_group_id")
+def foreign_group(require_setting: RequireSetting) -> str:
+    return require_setting("foreign_account_group_id")
 
 
 @pytest.fixture

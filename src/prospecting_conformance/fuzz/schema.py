@@ -32,11 +32,12 @@ from prospecting_conformance.core.http import READ_METHODS
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.rails.gate import Rails, RequestBudgetExceeded
 from prospecting_conformance.rails.wire import railed_engine_sessions, railed_schema
-from prospecting_conformance.run.context import RunContext, current, shrink
+from prospecting_conformance.run.context import RunContext, current
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.model import OperationSpec, Spec
 from prospecting_conformance.target.config import WRITE_SCOPE, TargetConfig
 from prospecting_conformance.target.profiles import PROFILE_SETTINGS
+from prospecting_conformance.target.settings import shrink
 
 __all__ = [
     "FUZZ_CHECKS",

@@ -9,13 +9,11 @@ job the run started so none is left running at the end.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -30,24 +28,9 @@ from prospecting_conformance.rails.gate import FileLedgerStore, MemoryLedgerStor
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
+from prospecting_conformance.target.settings import ledger_path
 
-# Re-exported: the seed and shrinking are settings (settings.py), read here by older callers.
-from prospecting_conformance.target.settings import NO_SHRINK_VAR, SEED_VAR, run_seed, shrink
-
-__all__ = [
-    "LEDGER_VAR",
-    "NO_SHRINK_VAR",
-    "SEED_VAR",
-    "RunContext",
-    "activate",
-    "current",
-    "run_rails",
-    "run_seed",
-    "shrink",
-]
-
-# The file in which the run's processes share the rails' ledger (budget, rate, pause).
-LEDGER_VAR = "PROSPECTING_RAILS_LEDGER"
+__all__ = ["RunContext", "activate", "current", "run_rails"]
 
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
@@ -136,13 +119,13 @@ _rails: Rails | None = None
 def run_rails(target: TargetConfig) -> Rails:
     """This process's rails for the run: one gate for every layer that sends.
 
-    The ledger is the file the controller names in the environment, so that xdist workers
+    The ledger is the file the controller named (settings.ledger_path), so that xdist workers
     and the controller share one budget and one rate; without it, this process's memory.
     """
     global _rails
     if _rails is None or _rails.config != target:
-        path = os.environ.get(LEDGER_VAR)
-        store = FileLedgerStore(Path(path)) if path else MemoryLedgerStore()
+        path = ledger_path()
+        store = FileLedgerStore(path) if path else MemoryLedgerStore()
         _rails = Rails(target, store=store)
     return _rails
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from prospecting_conformance.plugin import PLUGINS
 from prospecting_conformance.run.context import current
-
-PLUGINS = ["prospecting_conformance.plugin.hooks"]
 
 OBSERVED_JSON_ARRAY = """
 from prospecting_conformance.core.observed import Observed
