@@ -1,3 +1,8 @@
-"""Root conftest: loads the suite's pytest plugin, which holds every fixture and option."""
+"""Root conftest: loads the suite's pytest plugin (its modules hold every fixture and option).
 
-pytest_plugins = ["prospecting_conformance.plugin.hooks"]
+`pytester` runs small pytest sessions inside a unit test (the plugin's own tests).
+"""
+
+from prospecting_conformance.plugin import PLUGINS
+
+pytest_plugins = [*PLUGINS, "pytester"]

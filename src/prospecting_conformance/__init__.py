@@ -1,9 +1,9 @@
 """Contract-testing and API conformance suite for the Prospecting API.
 
 The library works without pytest: the rules, the client, the validators and the poller are
-plain Python; `prospecting_conformance.plugin.hooks` is the thin layer that wires them into
-pytest. What a user of the library imports is exported here; importing it starts no server
-and imports no pytest.
+plain Python; `prospecting_conformance.plugin` is the thin layer that wires them into pytest.
+What a user of the library imports is exported here; importing it starts no server and
+imports no pytest.
 """
 
 from prospecting_conformance.checks.envelope import check_envelope

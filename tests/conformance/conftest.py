@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from prospecting_conformance.client.api import ProspectingClient
-from prospecting_conformance.plugin.hooks import require_setting
+from prospecting_conformance.plugin.fixtures import RequireSetting
 from prospecting_conformance.run.jobs import StartJob, start_accepted
-from prospecting_conformance.target.config import TargetConfig
 
 
 @pytest.fixture
@@ -17,13 +16,13 @@ def start_job(api: ProspectingClient, writes: None) -> StartJob:
 
 
 @pytest.fixture
-def saved_search_id(target: TargetConfig) -> str:
-    return require_setting(target, "saved_search_id")
+def saved_search_id(require_setting: RequireSetting) -> str:
+    return require_setting("saved_search_id")
 
 
 @pytest.fixture
-def slow_saved_search_id(target: TargetConfig) -> str:
-    return require_setting(target, "slow_saved_search_id")
+def slow_saved_search_id(require_setting: RequireSetting) -> str:
+    return require_setting("slow_saved_search_id")
 
 
 # Contract tests first, generated ones next (a regression shows in seconds, not minutes),

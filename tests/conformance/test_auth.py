@@ -9,7 +9,7 @@ import pytest
 from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
-from prospecting_conformance.plugin.hooks import SkipUnlessWritable
+from prospecting_conformance.plugin.fixtures import SkipUnlessWritable
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import TargetConfig
 

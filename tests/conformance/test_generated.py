@@ -16,14 +16,15 @@ from prospecting_conformance.core.findings import ConformanceError
 from prospecting_conformance.fuzz.loading import fuzz_schema
 from prospecting_conformance.fuzz.reachability import reachability
 from prospecting_conformance.fuzz.stateful import links_never_followed, run_stateful
-from prospecting_conformance.plugin.hooks import target_from_env, terminal_progress
-from prospecting_conformance.run.context import RunContext, run_rails, run_seed
+from prospecting_conformance.plugin.fixtures import Progress
+from prospecting_conformance.run.context import RunContext, run_rails
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.settings import run_seed, run_target
 
 # The controller exported the target before collection, so the schema can be built here and
 # give one test per operation; its requests pass the run's rails like the client's do.
-_target = target_from_env()
+_target = run_target()
 schema = fuzz_schema(_target, load_spec(), run_seed(), run_rails(_target))
 
 # Same worker, in this order: the gates read what the generated tests recorded.
@@ -36,14 +37,16 @@ def test_generated_cases_conform(case: Any, run_context: RunContext) -> None:
 
 
 @pytest.mark.usefixtures("writes")
-def test_stateful_walks_conform(run_context: RunContext, request: pytest.FixtureRequest) -> None:
+def test_stateful_walks_conform(
+    run_context: RunContext, progress: Progress, request: pytest.FixtureRequest
+) -> None:
     run = run_stateful(
         run_context.target,
         run_context.spec,
         run_context.seed,
         run_context.recorder,
         run_context.rails,
-        progress=terminal_progress(request.config),
+        progress=progress,
     )
     print(f"stateful scenarios: {run.scenarios}, links followed: {len(run.links_covered)}")
     keys = set(run_context.recorder.keys_for_test(request.node.nodeid))

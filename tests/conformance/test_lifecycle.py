@@ -13,7 +13,7 @@ from prospecting_conformance.checks.lifecycle import JobTracker
 from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
-from prospecting_conformance.plugin.hooks import require_setting
+from prospecting_conformance.plugin.fixtures import RequireSetting
 from prospecting_conformance.run.jobs import StartJob, follow_location, job_id, run_to_end
 from prospecting_conformance.target.config import TargetConfig
 
@@ -46,9 +46,13 @@ ENDINGS = [
 
 @pytest.mark.parametrize(("setting", "ending"), ENDINGS)
 def test_a_job_runs_to_its_end(
-    api: ProspectingClient, start_job: StartJob, target: TargetConfig, setting: str, ending: str
+    api: ProspectingClient,
+    start_job: StartJob,
+    require_setting: RequireSetting,
+    setting: str,
+    ending: str,
 ) -> None:
-    saved_search = require_setting(target, setting)
+    saved_search = require_setting(setting)
     tracker = run_to_end(api, start_job(saved_search), saved_search)
     ended = api.get_job(str(tracker.job_id))
     raise_for_findings(check_job_status(ended, "L2", ending, "Ran the job to its end"))
@@ -123,9 +127,13 @@ def test_progress_of_a_running_job_never_goes_back(
 
 @pytest.mark.parametrize(("setting", "ending"), ENDINGS)
 def test_cancel_a_finished_job_is_409_and_changes_nothing(
-    api: ProspectingClient, start_job: StartJob, target: TargetConfig, setting: str, ending: str
+    api: ProspectingClient,
+    start_job: StartJob,
+    require_setting: RequireSetting,
+    setting: str,
+    ending: str,
 ) -> None:
-    saved_search = require_setting(target, setting)
+    saved_search = require_setting(setting)
     tracker = run_to_end(api, start_job(saved_search), saved_search)
     if tracker.status != ending:
         pytest.fail(f"the job ended {tracker.status}, not {ending}: see the L2 tests")

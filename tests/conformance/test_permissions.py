@@ -13,15 +13,15 @@ from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.plugin.hooks import (
+from prospecting_conformance.plugin.fixtures import (
     RequireKey,
+    RequireSetting,
+    RequireWrites,
     SkipUnlessWritable,
-    require_setting,
-    require_writes,
 )
 from prospecting_conformance.run.jobs import job_id, start_accepted, start_body
 from prospecting_conformance.spec.model import load_spec
-from prospecting_conformance.target.config import Role, TargetConfig
+from prospecting_conformance.target.config import Role
 
 MATRIX = [
     pytest.param(operation_id, role, allowed, id=f"{operation_id}-{role}")
@@ -30,15 +30,17 @@ MATRIX = [
 
 
 @pytest.fixture(scope="module")
-def running_job_id(api: ProspectingClient, target: TargetConfig) -> str:
+def running_job_id(
+    api: ProspectingClient, require_writes: RequireWrites, require_setting: RequireSetting
+) -> str:
     """One long job for the read and cancel cells (cancel stays 200: it is idempotent)."""
-    require_writes(target)
-    return job_id(start_accepted(api, require_setting(target, "slow_saved_search_id")))
+    require_writes()
+    return job_id(start_accepted(api, require_setting("slow_saved_search_id")))
 
 
 def _send(
     api: ProspectingClient,
-    target: TargetConfig,
+    require_setting: RequireSetting,
     operation_id: str,
     role: Role,
     request: pytest.FixtureRequest,
@@ -46,21 +48,21 @@ def _send(
     if operation_id == "listSalesNavigatorSavedSearches":
         return api.list_saved_searches(key=role)
     if operation_id == "startProspectingJob":
-        return api.start_job(start_body(require_setting(target, "saved_search_id")), key=role)
+        return api.start_job(start_body(require_setting("saved_search_id")), key=role)
     if operation_id == "getProspectingJob":
         return api.get_job(request.getfixturevalue("running_job_id"), key=role)
     if operation_id == "cancelProspectingJob":
         return api.cancel_job(request.getfixturevalue("running_job_id"), key=role)
     if operation_id == "getProspectByProviderId":
-        return api.get_prospect(require_setting(target, "provider_id"), key=role)
+        return api.get_prospect(require_setting("provider_id"), key=role)
     raise AssertionError(f"no request written for {operation_id}: the spec grew an operation")
 
 
 @pytest.mark.parametrize(("operation_id", "role", "allowed"), MATRIX)
 def test_permission_matrix(
     api: ProspectingClient,
-    target: TargetConfig,
     require_key: RequireKey,
+    require_setting: RequireSetting,
     skip_unless_writable: SkipUnlessWritable,
     request: pytest.FixtureRequest,
     operation_id: str,
@@ -69,7 +71,7 @@ def test_permission_matrix(
 ) -> None:
     skip_unless_writable(operation_id)
     require_key(role)
-    observed = _send(api, target, operation_id, role, request)
+    observed = _send(api, require_setting, operation_id, role, request)
     expected = api.spec.operation(operation_id).responses
     success = [s for s in expected if 200 <= s <= 299]
     verdict = "holds" if allowed else "lacks"

@@ -28,11 +28,11 @@ from prospecting_conformance.checks.precedence import (
 )
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
-from prospecting_conformance.plugin.hooks import (
+from prospecting_conformance.plugin.fixtures import (
     RequireKey,
+    RequireSetting,
+    RequireWrites,
     SkipUnlessWritable,
-    require_setting,
-    require_writes,
 )
 from prospecting_conformance.run.jobs import job_id, start_accepted, start_body
 from prospecting_conformance.spec.model import load_spec
@@ -46,10 +46,12 @@ OTHER_GROUP = "ag-not-ours-a6"
 
 
 @pytest.fixture(scope="module")
-def existing_job_id(api: ProspectingClient, target: TargetConfig) -> str:
+def existing_job_id(
+    api: ProspectingClient, require_writes: RequireWrites, require_setting: RequireSetting
+) -> str:
     """A job that exists, for the rows whose job id is not the condition broken."""
-    require_writes(target)
-    return job_id(start_accepted(api, require_setting(target, "saved_search_id")))
+    require_writes()
+    return job_id(start_accepted(api, require_setting("saved_search_id")))
 
 
 def _credentials(
@@ -68,7 +70,10 @@ def _credentials(
 
 
 def _path_params(
-    case: PrecedenceCase, api: ProspectingClient, request: pytest.FixtureRequest
+    case: PrecedenceCase,
+    api: ProspectingClient,
+    require_setting: RequireSetting,
+    request: pytest.FixtureRequest,
 ) -> dict[str, str]:
     params = {}
     for name in api.spec.operation(case.operation_id).path_parameters:
@@ -79,13 +84,15 @@ def _path_params(
         elif name == "jobId":
             params[name] = request.getfixturevalue("existing_job_id")
         elif name == "providerId":
-            params[name] = require_setting(api.config, "provider_id")
+            params[name] = require_setting("provider_id")
         else:
             raise AssertionError(f"no existing value for {name}: the spec grew a parameter")
     return params
 
 
-def _body(case: PrecedenceCase, api: ProspectingClient) -> dict[str, Any]:
+def _body(
+    case: PrecedenceCase, api: ProspectingClient, require_setting: RequireSetting
+) -> dict[str, Any]:
     """The request body (as `content`), broken only where the row says."""
     if not api.spec.operation(case.operation_id).has_body:
         return {}
@@ -98,7 +105,7 @@ def _body(case: PrecedenceCase, api: ProspectingClient) -> dict[str, Any]:
     elif case.breaks(UNKNOWN_ID):
         document = start_body(UNKNOWN)
     else:
-        document = start_body(require_setting(api.config, "saved_search_id"))
+        document = start_body(require_setting("saved_search_id"))
     return {"content": json.dumps(document), "headers": {"Content-Type": "application/json"}}
 
 
@@ -107,6 +114,7 @@ def test_the_first_broken_condition_answers(
     api: ProspectingClient,
     target: TargetConfig,
     require_key: RequireKey,
+    require_setting: RequireSetting,
     skip_unless_writable: SkipUnlessWritable,
     request: pytest.FixtureRequest,
     case: PrecedenceCase,
@@ -117,9 +125,9 @@ def test_the_first_broken_condition_answers(
         group = target.foreign_account_group_id or OTHER_GROUP
     observed = api.request(
         case.operation_id,
-        path_params=_path_params(case, api, request),
+        path_params=_path_params(case, api, require_setting, request),
         account_group_id=group,
-        **_body(case, api),
+        **_body(case, api, require_setting),
         **_credentials(case, api, require_key),
     )
     raise_for_findings(check_precedence(observed, case))

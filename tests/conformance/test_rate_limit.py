@@ -7,7 +7,7 @@ from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
 from prospecting_conformance.core.http import retry_after_seconds
-from prospecting_conformance.plugin.hooks import RequireKey
+from prospecting_conformance.plugin.fixtures import RequireKey
 from prospecting_conformance.rails.gate import WEATHER_STATUSES
 
 LIST = "listSalesNavigatorSavedSearches"

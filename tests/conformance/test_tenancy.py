@@ -10,7 +10,7 @@ from prospecting_conformance.checks.auth import check_groups_disjoint, check_not
 from prospecting_conformance.checks.status import check_status
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
-from prospecting_conformance.plugin.hooks import RequireKey, SkipUnlessWritable, require_setting
+from prospecting_conformance.plugin.fixtures import RequireKey, RequireSetting, SkipUnlessWritable
 from prospecting_conformance.run.jobs import StartJob, job_id, start_body
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import KeyName, TargetConfig
@@ -19,8 +19,8 @@ OPERATIONS = sorted(load_spec().operations)
 
 
 @pytest.fixture
-def foreign_group(target: TargetConfig) -> str:
-    return require_setting(target, "foreign_account_group_id")
+def foreign_group(require_setting: RequireSetting) -> str:
+    return require_setting("foreign_account_group_id")
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ from prospecting_conformance.checks.undeclared import (
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
 from prospecting_conformance.core.http import READ_METHODS
-from prospecting_conformance.plugin.hooks import require_writes
+from prospecting_conformance.plugin.fixtures import RequireWrites
 from prospecting_conformance.spec.model import load_spec
-from prospecting_conformance.target.config import TargetConfig
 
 # Ids that need not exist: method dispatch happens on the route, before any look-up (I14).
 PATH_VALUES = {"jobId": "no-such-job-u1-000000000000", "providerId": "no-such-provider-u1"}
@@ -51,10 +50,10 @@ def test_an_unknown_path_is_404_in_the_envelope(
 
 @pytest.mark.parametrize("case", METHOD_CASES)
 def test_an_undeclared_method_is_405_with_allow(
-    api: ProspectingClient, target: TargetConfig, case: UndeclaredMethod
+    api: ProspectingClient, require_writes: RequireWrites, case: UndeclaredMethod
 ) -> None:
     if case.method not in READ_METHODS:
         # A write method on a live API could still start or cancel something if it is broken.
-        require_writes(target)
+        require_writes()
     observed = api.send_undeclared(case.method, _fill(case.path, api), case.label)
     raise_for_findings(check_method_not_allowed(observed, case))

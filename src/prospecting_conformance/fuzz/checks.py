@@ -52,7 +52,7 @@ def _observed(response: Any, case: Any) -> Observed:
 
 def _fail(context: RunContext, findings: list[Finding]) -> None:
     if findings:
-        context.recorder.record(findings)
+        context.record(findings)
         raise ConformanceError(findings)
 
 

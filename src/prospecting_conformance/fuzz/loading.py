@@ -18,10 +18,10 @@ from prospecting_conformance.core.http import READ_METHODS
 from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
 from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.rails.wire import railed_schema
-from prospecting_conformance.run.context import shrink
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.profiles import PROFILE_SETTINGS
+from prospecting_conformance.target.settings import shrink
 
 __all__ = [
     "UNEXPECTED_METHODS_READ_ONLY",

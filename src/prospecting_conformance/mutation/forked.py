@@ -27,7 +27,7 @@ PRELOAD = [
     "schemathesis",
     "httpx",
     "jsonschema",
-    "prospecting_conformance.plugin.hooks",
+    "prospecting_conformance.plugin.controller",
     "prospecting_conformance.fuzz.stateful",
 ]
 

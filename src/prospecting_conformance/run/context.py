@@ -9,10 +9,11 @@ job the run started so none is left running at the end.
 
 from __future__ import annotations
 
-import os
+import threading
 import time
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -27,25 +28,9 @@ from prospecting_conformance.rails.gate import FileLedgerStore, MemoryLedgerStor
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
-from prospecting_conformance.target.profiles import PROFILE_SETTINGS, ProfileSettings
+from prospecting_conformance.target.settings import ledger_path
 
-# Re-exported: the seed and shrinking are settings (settings.py), read here by older callers.
-from prospecting_conformance.target.settings import NO_SHRINK_VAR, SEED_VAR, run_seed, shrink
-
-__all__ = [
-    "LEDGER_VAR",
-    "NO_SHRINK_VAR",
-    "SEED_VAR",
-    "RunContext",
-    "activate",
-    "current",
-    "run_rails",
-    "run_seed",
-    "shrink",
-]
-
-# The file in which the run's processes share the rails' ledger (budget, rate, pause).
-LEDGER_VAR = "PROSPECTING_RAILS_LEDGER"
+__all__ = ["RunContext", "activate", "current", "run_rails"]
 
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
@@ -62,10 +47,11 @@ class RunContext:
         self.redactor = Redactor.for_target(self.target)
         self.rails = run_rails(self.target)
         self.jobs = JobHistory(self.spec, self.target.base_url)
-
-    @property
-    def profile(self) -> ProfileSettings:
-        return PROFILE_SETTINGS[self.target.profile]
+        # Every finding this run recorded, by identity: a finding raised by the observer
+        # reaches the failed test's report too, and is the same object there. Weak, so a
+        # finding nobody keeps is forgotten (and its id cannot be mistaken for a new one's).
+        self._recorded: weakref.WeakValueDictionary[int, Finding] = weakref.WeakValueDictionary()
+        self._recorded_lock = threading.Lock()
 
     def observe(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
         """Check one response against every envelope and spec rule and record it."""
@@ -83,9 +69,17 @@ class RunContext:
         findings += self.jobs.observe(observed, self._account_group(observed.url))
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)
         self._remember_unique(observed)
-        self.recorder.record(findings)
+        self.record(findings)
         self._track_job(observed)
         return findings
+
+    def record(self, findings: Iterable[Finding]) -> None:
+        """Record each finding once, however many layers hand it on (observer, failed test)."""
+        with self._recorded_lock:
+            fresh = [f for f in findings if self._recorded.get(id(f)) is not f]
+            for finding in fresh:
+                self._recorded[id(finding)] = finding
+        self.recorder.record(fresh)
 
     def raise_on_findings(self, observed: Observed) -> None:
         """A client observer: judge the response and fail the test at once if it broke a rule."""
@@ -125,13 +119,13 @@ _rails: Rails | None = None
 def run_rails(target: TargetConfig) -> Rails:
     """This process's rails for the run: one gate for every layer that sends.
 
-    The ledger is the file the controller names in the environment, so that xdist workers
+    The ledger is the file the controller named (settings.ledger_path), so that xdist workers
     and the controller share one budget and one rate; without it, this process's memory.
     """
     global _rails
     if _rails is None or _rails.config != target:
-        path = os.environ.get(LEDGER_VAR)
-        store = FileLedgerStore(Path(path)) if path else MemoryLedgerStore()
+        path = ledger_path()
+        store = FileLedgerStore(path) if path else MemoryLedgerStore()
         _rails = Rails(target, store=store)
     return _rails
 

@@ -8,7 +8,6 @@ server's `--print-env`.
 from __future__ import annotations
 
 import math
-import os
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -122,9 +121,9 @@ class TargetConfig:
     embedded: bool = False
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> TargetConfig | None:
-        """The live target the environment configures, or None when no base URL is set."""
-        env = os.environ if environ is None else environ
+    def from_env(cls, env: Mapping[str, str]) -> TargetConfig | None:
+        """The target `env` (settings.run_target passes the environment) configures, or None
+        when no base URL is set."""
         if not env.get(ENV_VARS["base_url"]):
             return None
         values: dict[str, object] = {}

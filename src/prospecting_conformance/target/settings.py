@@ -10,35 +10,54 @@ Every value is checked before the first request; a bad one stops the run with on
 names it and the "misconfigured" exit status (78): a traceback, or a run that polls for ever
 on `nan`, tells CI nothing.
 
-The resolved values travel to xdist workers as environment variables (the way a live target
-is configured); `run_settings` reads them back, typed, in any process.
+The resolved values travel to xdist workers as environment variables: the controller
+`export`s them once, before any worker starts, because the environment is what a worker
+inherits (and how a live target is configured anyway). That is the one legitimate use of the
+environment between modules; every other module asks this one for a typed value (`run_target`,
+`run_seed`, `shrink`, `reference_faults`, `ledger_path` ...), never `os.environ`.
+
+The command line that sets them is the table in `options.py`.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from prospecting_conformance.target.config import ENV_VARS
+from prospecting_conformance.target.config import ENV_VARS, TargetConfig, TargetConfigError
 
 __all__ = [
     "ALL_VARS",
     "EMBEDDED_VAR",
     "FAULTS_VAR",
+    "LEDGER_VAR",
     "NO_SHRINK_VAR",
     "REPORTS_DIR_VAR",
     "RUN_SETTINGS",
     "SEED_LIMIT",
     "SEED_VAR",
     "SPEC_VAR",
+    "VARIATIONS_VAR",
     "SettingsError",
     "check_reports_dir",
     "check_seed",
+    "embedded",
+    "export",
+    "export_seed",
+    "ledger_path",
+    "reference_faults",
+    "reference_variations",
+    "reports_dir",
     "resolve",
     "run_seed",
+    "run_target",
     "shrink",
+    "step_summary_path",
+    "user_environment",
 ]
 
 SEED_VAR = "PROSPECTING_SEED"
@@ -49,6 +68,10 @@ SPEC_VAR = "PROSPECTING_SPEC"
 FAULTS_VAR = "PROSPECTING_REFERENCE_FAULTS"
 VARIATIONS_VAR = "PROSPECTING_REFERENCE_VARIATIONS"
 EMBEDDED_VAR = "PROSPECTING_EMBEDDED"
+# The file in which the run's processes share the rails' ledger (budget, rate, pause).
+LEDGER_VAR = "PROSPECTING_RAILS_LEDGER"
+# Not ours: GitHub Actions shows this file on the job's page.
+STEP_SUMMARY_VAR = "GITHUB_STEP_SUMMARY"
 
 # What a run does, as opposed to where the target is: the user's choice wins over the
 # embedded server's suggestion. Everything else in ENV_VARS describes the target, and for an
@@ -118,6 +141,42 @@ def check_reports_dir(directory: Path) -> Path:
     return directory
 
 
+def user_environment() -> dict[str, str]:
+    """The PROSPECTING_* variables as the user started the run."""
+    return {k: v for k, v in os.environ.items() if k.startswith("PROSPECTING_")}
+
+
+def reports_dir(option: str | None, root: Path) -> Path:
+    """Where reports go: the option, else the variable, else `reports/` under the root."""
+    chosen = option or os.environ.get(REPORTS_DIR_VAR)
+    return Path(chosen or root / "reports")
+
+
+def export(variables: Mapping[str, str]) -> None:
+    """Hand resolved settings to the rest of this process and to the xdist workers it starts.
+
+    Only the controller calls this, before any worker starts: the environment is what a
+    worker inherits. Everything else reads the values back through this module.
+    """
+    os.environ.update(variables)
+
+
+def export_seed() -> None:
+    """Pick the run's seed unless the user chose one (`run_seed` reads it in any process)."""
+    os.environ.setdefault(SEED_VAR, str(random.randrange(SEED_LIMIT)))
+
+
+def run_target() -> TargetConfig:
+    """The run's target as the controller exported it (a SettingsError if unusable)."""
+    try:
+        target = TargetConfig.from_env(os.environ)
+    except TargetConfigError as exc:
+        raise SettingsError(str(exc)) from None
+    if target is None:
+        raise SettingsError(f"{ENV_VARS['base_url']} is not set")
+    return replace(target, embedded=True) if embedded() else target
+
+
 def run_seed() -> int:
     """The run's seed: the controller picks it, checks it and exports it to the workers."""
     return check_seed(os.environ[SEED_VAR])
@@ -126,3 +185,30 @@ def run_seed() -> int:
 def shrink() -> bool:
     """Whether generated failures are minimised (off for mutation runs, which only count)."""
     return os.environ.get(NO_SHRINK_VAR) != "1"
+
+
+def embedded() -> bool:
+    """Whether the run's target is the embedded reference server."""
+    return os.environ.get(EMBEDDED_VAR) == "1"
+
+
+def reference_faults() -> tuple[str, ...]:
+    """The faults the embedded server was started with (none for a live target)."""
+    return tuple(f for f in os.environ.get(FAULTS_VAR, "").split(",") if f)
+
+
+def reference_variations() -> tuple[str, ...]:
+    """The conformant variations the embedded server was started with."""
+    return tuple(v for v in os.environ.get(VARIATIONS_VAR, "").split(",") if v)
+
+
+def ledger_path() -> Path | None:
+    """The file the run's processes share the rails' ledger in (None: this process only)."""
+    path = os.environ.get(LEDGER_VAR)
+    return Path(path) if path else None
+
+
+def step_summary_path() -> Path | None:
+    """Where the CI wants a Markdown summary of the run (GitHub Actions), if anywhere."""
+    path = os.environ.get(STEP_SUMMARY_VAR)
+    return Path(path) if path else None

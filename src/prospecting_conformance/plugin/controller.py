@@ -1,0 +1,231 @@
+"""The end of the run, on the controller: merge, settle, judge, report.
+
+Each process keeps a recorder; at the end the workers write theirs out and the controller
+merges them, settles every job the run started, and judges the run as a whole
+(reachability, link coverage, jobs left running). Outcomes arrive as the tests report.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prospecting_conformance.core.redaction import Redactor
+from prospecting_conformance.fuzz.loading import unexpected_methods
+from prospecting_conformance.plugin.interruption import run_interruption
+from prospecting_conformance.plugin.outcomes import BUDGET_PROPERTY, FINDINGS_PROPERTY
+from prospecting_conformance.plugin.state import (
+    CONTEXT,
+    is_worker,
+    reports_dir,
+    stop_embedded,
+    uses_target,
+)
+from prospecting_conformance.plugin.terminal import say_line, say_summary
+from prospecting_conformance.reporting.baseline import Baseline
+from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
+from prospecting_conformance.reporting.write import write_reports
+from prospecting_conformance.run.context import run_rails
+from prospecting_conformance.run.record import RunRecord
+from prospecting_conformance.run.recorder import merge
+from prospecting_conformance.run.settle import settle_jobs
+from prospecting_conformance.run.verdict import incomplete_reasons
+from prospecting_conformance.spec.model import load_spec
+from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+from prospecting_conformance.target.settings import (
+    reference_faults,
+    run_seed,
+    run_target,
+    step_summary_path,
+)
+
+__all__ = ["CONTROLLER", "RunController", "pytest_sessionfinish", "pytest_unconfigure"]
+
+
+class RunController:
+    """The controller's view of the run: outcomes as they arrive, then the verdict and reports."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.started = time.monotonic()
+        self.started_at = _now()
+        self.outcomes: dict[str, ItemOutcome] = {}
+        self.first_failure_s: float | None = None
+        self.stop_rules = frozenset(config.getoption("prospecting_stop_rules"))
+        self.stopped_on_rule = False
+        self.session: pytest.Session | None = None
+        self.budget_spent: str | None = None
+        self.record: RunRecord | None = None
+        self.interruption = run_interruption(self)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" and not (report.failed or report.skipped):
+            return
+        spent = next((str(v) for k, v in report.user_properties if k == BUDGET_PROPERTY), None)
+        if spent is not None and self.budget_spent is None:
+            self.budget_spent = spent
+            self._stop(spent)
+        if report.failed and self.first_failure_s is None:
+            self.first_failure_s = round(time.monotonic() - self.started, 3)
+        keys: list[list[Any]] = next(
+            (json.loads(str(v)) for k, v in report.user_properties if k == FINDINGS_PROPERTY), []
+        )
+        previous = self.outcomes.get(report.nodeid)
+        if previous is not None and previous.outcome == "failed":
+            return  # a teardown pass does not undo a call failure
+        self.outcomes[report.nodeid] = ItemOutcome(
+            nodeid=report.nodeid,
+            outcome=report.outcome,
+            finding_keys=tuple((k[0], k[1], k[2]) for k in keys),
+            message=_short(report.longreprtext) if report.failed else "",
+        )
+        stopping_on = self.stop_rules & {k[0] for k in keys}
+        if stopping_on and self.session is not None:
+            self._stop(f"a failure named {', '.join(sorted(stopping_on))}")
+            self.stopped_on_rule = True
+
+    def _stop(self, why: str) -> None:
+        if self.session is not None:
+            self.session.shouldstop = why
+
+    def finish(self, session: pytest.Session, parts: Path) -> None:
+        # A real Ctrl-C, not pytest's own "Interrupted" (collection errors, --stop-on-rule).
+        interrupted = self.interruption.interrupted
+        loaded = [RunRecord.load(p) for p in sorted(parts.glob("*.json"))]
+        shutil.rmtree(parts, ignore_errors=True)
+        record = self.record = merge(loaded)
+        if interrupted:
+            say_line(
+                self.config,
+                "interrupted: settling the jobs and writing the reports "
+                "(Ctrl-C again exits at once)",
+            )
+        incomplete = self._incomplete(session, record, interrupted)
+        target = run_target()
+        facts = self._facts(target, record, incomplete, interrupted)
+        summary = build_summary(facts, record, load_spec(), self._baseline())
+        directory = reports_dir(self.config)
+        write_reports(directory, summary, step_summary_path())
+        say_summary(self.config, summary, directory)
+        session.exitstatus = summary.exit_status
+
+    def _facts(
+        self,
+        target: TargetConfig,
+        record: RunRecord,
+        incomplete: list[str],
+        interrupted: bool,
+    ) -> RunFacts:
+        return RunFacts(
+            base_url=target.base_url,
+            embedded=target.embedded,
+            faults=reference_faults(),
+            profile=target.profile,
+            seed=run_seed(),
+            started_at=self.started_at,
+            finished_at=_now(),
+            command=shlex.join(["python", "-m", "pytest", *self.config.invocation_params.args]),
+            outcomes=list(self.outcomes.values()),
+            jobs_left_running=self._settle(target, record),
+            incomplete=incomplete,
+            interrupted=interrupted,
+            seconds_to_first_failure=self.first_failure_s,
+            notes=_rail_notes(target),
+        )
+
+    def _incomplete(
+        self, session: pytest.Session, record: RunRecord, interrupted: bool
+    ) -> list[str]:
+        """Why the run did not do all it had to, as the processes and pytest tell it."""
+        incomplete = _unique([*record.incomplete, *incomplete_reasons()])
+        status = session.exitstatus
+        # Collection errors, no test selected, an internal error: whatever the tests said, the
+        # run did not do what it had to. Not so for a stop someone asked for (Ctrl-C,
+        # --stop-on-rule), nor one whose reason is already known (a budget that ran out and
+        # stopped the run through pytest.exit).
+        if not (interrupted or self.stopped_on_rule or incomplete) and status not in (
+            pytest.ExitCode.OK,
+            pytest.ExitCode.TESTS_FAILED,
+        ):
+            incomplete.append(f"pytest ended with exit status {int(status)}")
+        return incomplete
+
+    def _settle(self, target: TargetConfig, record: RunRecord) -> list[str]:
+        """Settle the run's jobs; the weather settle meets joins the run's."""
+        rails = run_rails(target)
+        before = rails.weather.to_dict()
+        left = settle_jobs(target, record.jobs, rails)
+        for kind, counts in rails.weather.to_dict().items():
+            record.weather[kind] += Counter(counts) - Counter(before[kind])
+        return left
+
+    def _baseline(self) -> Baseline | None:
+        path = self.config.getoption("prospecting_baseline")
+        return Baseline.load(Path(path)) if path else None
+
+
+CONTROLLER = pytest.StashKey[RunController]()
+
+
+def _rail_notes(target: TargetConfig) -> list[str]:
+    """What the rails kept the run from doing, said once."""
+    if target.allow_writes:
+        return []
+    return [
+        f"writes are off ({ENV_VARS['allow_writes']}): jobs were neither started nor cancelled, "
+        "and the undeclared-method checks (405, S4) sent only "
+        + ", ".join(unexpected_methods(target))
+    ]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _short(text: str, limit: int = 600) -> str:
+    lines = [line for line in text.splitlines() if line.startswith("E ")]
+    shown = "\n".join(lines) if lines else text
+    return shown[-limit:]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Every process writes its recorder out; the controller then finishes the run."""
+    config = session.config
+    if not uses_target(config):
+        return
+    parts = reports_dir(config) / ".parts"
+    context = config.stash.get(CONTEXT, None)
+    name = config.workerinput["workerid"] if is_worker(config) else "main"  # type: ignore[attr-defined]
+    if context is not None:
+        for kind, counts in context.rails.weather.to_dict().items():
+            context.recorder.weather[kind].update(counts)
+        context.recorder.incomplete += incomplete_reasons()
+        context.recorder.dump(parts / f"{name}.json")
+    controller = config.stash.get(CONTROLLER, None)
+    if controller is not None:
+        controller.finish(session, parts)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Here rather than at session end: this runs however the session ended, and after every
+    # report writer (JUnit's included) has written its file.
+    controller = config.stash.get(CONTROLLER, None)
+    if controller is not None:
+        controller.interruption.uninstall()
+        Redactor.for_target(run_target()).files(reports_dir(config))
+    stop_embedded(config)
