@@ -8,10 +8,11 @@ observer saw) is recorded when the test fails, once.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from prospecting_conformance.plugin import PLUGINS
-from prospecting_conformance.run.context import current
 
 OBSERVED_JSON_ARRAY = """
 from prospecting_conformance.core.observed import Observed
@@ -55,16 +56,22 @@ def test_collects_what_the_observer_raised(run_context):
 LIST = "listSalesNavigatorSavedSearches"
 
 
-class RecorderProbe:
-    """Copies the recorder's counts once the failed test's report is made."""
+# Copies the recorder's counts once the failed test's report is made. The run is a
+# subprocess: an inner pytest session in this process would share the run's globals (the
+# active run context, the exported settings) with the session running this test.
+RECORDER_PROBE = """
+import json
 
-    def __init__(self) -> None:
-        self.counts: dict[tuple[str, str, int | None], int] = {}
+from prospecting_conformance.run.context import current
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "call":
-            recorded = current().recorder.findings
-            self.counts = {key: entry.count for key, entry in recorded.items()}
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        recorded = current().recorder.findings
+        counts = [[*key, entry.count] for key, entry in recorded.items()]
+        with open("recorded.json", "w", encoding="utf-8") as out:
+            json.dump(counts, out)
+"""
 
 
 @pytest.fixture
@@ -101,11 +108,12 @@ def test_each_finding_of_a_failed_test_is_counted_once(
     pytester: pytest.Pytester, test_body: str, expected: dict[tuple[str, str, int], int]
 ) -> None:
     pytester.makepyfile(test_one_finding=OBSERVED_JSON_ARRAY + test_body)
-    probe = RecorderProbe()
+    pytester.makeconftest(RECORDER_PROBE)
 
-    result = pytester.inline_run(
-        "test_one_finding.py", *(f"-p{name}" for name in PLUGINS), plugins=[probe]
+    result = pytester.runpytest_subprocess(
+        "test_one_finding.py", "-p", "no:cacheprovider", *(f"-p{name}" for name in PLUGINS)
     )
 
-    result.assertoutcome(failed=1)
-    assert probe.counts == expected
+    result.assert_outcomes(failed=1)
+    recorded = json.loads((pytester.path / "recorded.json").read_text(encoding="utf-8"))
+    assert {(rule, op, status): count for rule, op, status, count in recorded} == expected
