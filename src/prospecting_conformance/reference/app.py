@@ -74,7 +74,7 @@ def _routes(store: Store, responder: Responder, faults: ActiveFaults) -> list[Ro
     spec = load_spec()
     scopes = scope_table(spec)
     guard = Guard(scopes, store.quotas, responder, faults)
-    precedence = Precedence(scopes, store, responder, faults)
+    precedence = Precedence(guard, store, responder, faults)
     handlers = Handlers(store, responder, faults)
     by_operation: dict[str, Endpoint] = {
         "listSalesNavigatorSavedSearches": handlers.list_saved_searches,

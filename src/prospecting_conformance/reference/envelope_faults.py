@@ -10,25 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from prospecting_conformance.reference.faults import ActiveFaults, FaultName
+from prospecting_conformance.reference.faults import ENVELOPE_FAULTS, ActiveFaults
 
-__all__ = ["ENVELOPE_FAULTS", "JSON_TYPE", "EnvelopeFaults"]
+__all__ = ["JSON_TYPE", "EnvelopeFaults"]
 
 JSON_TYPE = "application/json"
 TEXT_TYPE = "text/plain; charset=utf-8"
 CONSTANT_TRACE_ID = "000000000000000000000001"
-
-ENVELOPE_FAULTS: tuple[FaultName, ...] = (
-    "trace_id_missing",
-    "trace_id_constant",
-    "success_true_on_errors",
-    "data_not_null_on_error",
-    "error_not_null_on_success",
-    "error_code_missing",
-    "error_code_generic",
-    "error_details_not_string",
-    "content_type_text_plain",
-)
 
 
 class EnvelopeFaults:

@@ -28,8 +28,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prospecting_conformance.reference import seed
-from prospecting_conformance.reference.gateway_body import BODY_VARIATIONS, rewrite_body
-from prospecting_conformance.reference.variations import ActiveVariations
+from prospecting_conformance.reference.gateway_body import rewrite_body
+from prospecting_conformance.reference.variations import BODY_REWRITES, ActiveVariations
 from prospecting_conformance.spec.model import load_spec
 
 __all__ = ["ErrorResponder", "Gateway"]
@@ -89,7 +89,7 @@ class Gateway:
             (op.method.upper(), _route_pattern(op.path), op_id)
             for op_id, op in load_spec().operations.items()
         ]
-        self._rewrites_body = variations.any_of(BODY_VARIATIONS)
+        self._rewrites_body = variations.any_of(BODY_REWRITES)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

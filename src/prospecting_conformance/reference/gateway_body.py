@@ -11,19 +11,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from prospecting_conformance.reference.variations import ActiveVariations, VariationName
+from prospecting_conformance.reference.variations import ActiveVariations
 
-__all__ = ["BODY_VARIATIONS", "rewrite_body"]
+__all__ = ["rewrite_body"]
 
-# Variations that need the JSON body parsed and written again.
-BODY_VARIATIONS: tuple[VariationName, ...] = (
-    "members_reordered",
-    "pretty_printed",
-    "extra_data_fields",
-    "empty_details_omitted",
-    "uuid_ids",
-    "timestamp_offsets",
-)
 OFFSET = timezone(timedelta(hours=5, minutes=30))
 TRACE_NAMESPACE = uuid.UUID("6f1c3e4a-2b7d-4c59-9a0e-5d8f7b6a1c20")
 

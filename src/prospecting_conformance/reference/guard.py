@@ -16,11 +16,6 @@ from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.faults import ActiveFaults, FaultName
 from prospecting_conformance.reference.quota import Quotas
 from prospecting_conformance.reference.responses import Responder
-from prospecting_conformance.reference.scopes import (
-    PROSPECTING_READ,
-    PROSPECTING_WRITE,
-    PROSPECTS_READ,
-)
 from prospecting_conformance.reference.seed import DemoKey
 
 __all__ = ["KEY_HEADER", "Guard"]
@@ -32,9 +27,9 @@ FORBIDDEN = "Missing required permission."
 # Scope confusions: (the scope required, a scope whose holder passes anyway or None for any
 # valid key, the fault that lets it pass).
 SCOPE_CONFUSIONS: tuple[tuple[str, str | None, FaultName], ...] = (
-    (PROSPECTING_WRITE, PROSPECTING_READ, "read_scope_allows_write"),
-    (PROSPECTING_READ, PROSPECTING_WRITE, "write_scope_allows_read"),
-    (PROSPECTS_READ, None, "prospects_scope_not_enforced"),
+    (seed.WRITE, seed.READ, "read_scope_allows_write"),
+    (seed.READ, seed.WRITE, "write_scope_allows_read"),
+    (seed.PROSPECTS, None, "prospects_scope_not_enforced"),
 )
 # Operations whose group check a tenancy fault drops.
 GROUP_UNCHECKED: Mapping[str, FaultName] = {
@@ -73,6 +68,21 @@ class Guard:
             if skipped_by is None or skipped_by not in self.faults:
                 return self.error(403, FORBIDDEN, "The key belongs to another account group.")
         return None
+
+    def failing_checks(self, request: Request, operation_id: str) -> set[str]:
+        """Which of "auth", "scope" and "group" the request fails, faults aside (precedence
+        faults ask, to know when a check run out of order shows)."""
+        group = request.path_params["accountGroupId"]
+        demo = seed.DEMO_KEYS.get(request.headers.get(KEY_HEADER, ""))
+        if demo is None:
+            # Without a known key, the tenant router takes the primary group for home.
+            return {"auth"} | ({"group"} if group != seed.PRIMARY_ACCOUNT_GROUP_ID else set())
+        failing = set()
+        if not self.scopes[operation_id] <= demo.scopes:
+            failing.add("scope")
+        if demo.account_group_id != group:
+            failing.add("group")
+        return failing
 
     def _authenticate(self, key: str | None) -> DemoKey | Response:
         if key is None:

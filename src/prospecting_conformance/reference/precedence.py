@@ -7,14 +7,11 @@ two checks it swaps both fail, and then the early one answers instead of the one
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from starlette.requests import Request
 from starlette.responses import Response
 
-from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.faults import ActiveFaults, FaultName
-from prospecting_conformance.reference.guard import KEY_HEADER
+from prospecting_conformance.reference.guard import Guard
 from prospecting_conformance.reference.responses import Responder
 from prospecting_conformance.reference.start_body import claimed_saved_search, parse_start
 from prospecting_conformance.reference.store import Store
@@ -48,16 +45,11 @@ class Precedence:
     """`early_answer(request, operation_id)`: what a check run out of order answers, if any."""
 
     def __init__(
-        self,
-        scopes: Mapping[str, frozenset[str]],
-        store: Store,
-        responder: Responder,
-        faults: ActiveFaults,
+        self, guard: Guard, store: Store, responder: Responder, faults: ActiveFaults
     ) -> None:
-        self.scopes = scopes
+        self.guard = guard
         self.store = store
         self.error = responder.error
-        self.faults = faults
         self.swaps = [swap for name, swap in PRECEDENCE_SWAPS.items() if name in faults]
         self.body_before_auth = "auth_checked_after_validation" in faults
 
@@ -77,14 +69,7 @@ class Precedence:
     async def _failing_checks(self, request: Request, operation_id: str) -> set[str]:
         params = request.path_params
         group = params["accountGroupId"]
-        demo = seed.DEMO_KEYS.get(request.headers.get(KEY_HEADER, ""))
-        failing = set()
-        if demo is None:
-            # Without a known key, the tenant router takes the primary group for home.
-            failing |= {"auth"} | ({"group"} if group != seed.PRIMARY_ACCOUNT_GROUP_ID else set())
-        else:
-            failing |= {"scope"} if not self.scopes[operation_id] <= demo.scopes else set()
-            failing |= {"group"} if demo.account_group_id != group else set()
+        failing = self.guard.failing_checks(request, operation_id)
         if operation_id == START:
             body = await request.body()
             if parse_start(request, body)[0] is None:

@@ -10,13 +10,7 @@ from collections.abc import Mapping
 
 from prospecting_conformance.spec.model import Spec
 
-__all__ = ["PROSPECTING_READ", "PROSPECTING_WRITE", "PROSPECTS_READ", "scope_table"]
-
-# The scopes the scope-confusion faults confuse (guard.py); which operation needs which is
-# the spec's to say.
-PROSPECTING_READ = "prospecting:read"
-PROSPECTING_WRITE = "prospecting:write"
-PROSPECTS_READ = "prospects:read"
+__all__ = ["scope_table"]
 
 
 def scope_table(spec: Spec) -> Mapping[str, frozenset[str]]:

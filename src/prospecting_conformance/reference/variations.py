@@ -23,6 +23,7 @@ from prospecting_conformance.reference.catalogue import Switches, resolve_names
 from prospecting_conformance.reference.settings import ReferenceSettings
 
 __all__ = [
+    "BODY_REWRITES",
     "VARIATIONS",
     "VARIATION_NAMES",
     "ActiveVariations",
@@ -37,6 +38,15 @@ __all__ = [
 ]
 
 VariationKind = Literal["transport", "representation", "timing", "weather"]
+# The variations that parse the JSON body and write it again (gateway_body.py).
+BodyRewrite = Literal[
+    "members_reordered",
+    "pretty_printed",
+    "extra_data_fields",
+    "empty_details_omitted",
+    "uuid_ids",
+    "timestamp_offsets",
+]
 VariationName = Literal[
     # transport
     "gzip_when_accepted",
@@ -44,12 +54,7 @@ VariationName = Literal[
     "header_names_title_case",
     "content_type_charset",
     # representation
-    "members_reordered",
-    "pretty_printed",
-    "extra_data_fields",
-    "empty_details_omitted",
-    "uuid_ids",
-    "timestamp_offsets",
+    BodyRewrite,
     "absolute_location",
     # timing
     "latency_jitter",
@@ -61,6 +66,7 @@ VariationName = Literal[
     "connection_close",
 ]
 VARIATION_NAMES: tuple[VariationName, ...] = get_args(VariationName)
+BODY_REWRITES: tuple[BodyRewrite, ...] = get_args(BodyRewrite)
 # The variations switched on; `in` accepts only a VariationName, so mypy catches a typo.
 ActiveVariations = Switches[VariationName]
 

@@ -18,6 +18,7 @@ from prospecting_conformance.reference.catalogue import resolve_names
 from prospecting_conformance.reference.faults.blindspot import BLINDSPOT_FAULTS
 from prospecting_conformance.reference.faults.contract import CONTRACT_FAULTS
 from prospecting_conformance.reference.faults.fault import (
+    ENVELOPE_FAULTS,
     FAULT_NAMES,
     ActiveFaults,
     Fault,
@@ -26,6 +27,7 @@ from prospecting_conformance.reference.faults.fault import (
 )
 
 __all__ = [
+    "ENVELOPE_FAULTS",
     "FAULTS",
     "ActiveFaults",
     "Fault",

@@ -13,14 +13,22 @@ from typing import Literal, get_args
 
 from prospecting_conformance.reference.catalogue import Switches
 
-__all__ = ["FAULT_NAMES", "ActiveFaults", "Fault", "FaultFamily", "FaultName"]
+__all__ = [
+    "ENVELOPE_FAULTS",
+    "FAULT_NAMES",
+    "ActiveFaults",
+    "EnvelopeFault",
+    "Fault",
+    "FaultFamily",
+    "FaultName",
+]
 
 FaultFamily = Literal[
     "envelope", "status", "schema", "tenancy", "lifecycle", "rate", "lookup", "blindspot"
 ]
 
-FaultName = Literal[
-    # envelope
+# The faults that bend the response envelope itself (envelope_faults.py applies them all).
+EnvelopeFault = Literal[
     "trace_id_missing",
     "trace_id_constant",
     "success_true_on_errors",
@@ -30,6 +38,9 @@ FaultName = Literal[
     "error_code_generic",
     "error_details_not_string",
     "content_type_text_plain",
+]
+FaultName = Literal[
+    EnvelopeFault,
     # status
     "start_job_returns_200",
     "missing_key_returns_403",
@@ -98,6 +109,7 @@ FaultName = Literal[
 ]
 
 FAULT_NAMES: tuple[FaultName, ...] = get_args(FaultName)
+ENVELOPE_FAULTS: tuple[EnvelopeFault, ...] = get_args(EnvelopeFault)
 
 ActiveFaults = Switches[FaultName]
 
