@@ -18,8 +18,8 @@ from starlette.applications import Starlette
 
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.reference import seed
-from prospecting_conformance.reference.app import create_app
 from prospecting_conformance.reference.faults import ActiveFaults
+from prospecting_conformance.reference.http.app import create_app
 from prospecting_conformance.reference.settings import ReferenceSettings
 from prospecting_conformance.reference.store import Store
 from prospecting_conformance.reference.variations import ActiveVariations, uvicorn_overrides

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.reference.envelope_faults import EnvelopeFaults
 from prospecting_conformance.reference.faults import ENVELOPE_FAULTS, FAULTS, resolve_faults
+from prospecting_conformance.reference.http.envelope_faults import EnvelopeFaults
 
 TRACE = "0123456789abcdef01234567"
 JSON, TEXT = "application/json", "text/plain; charset=utf-8"

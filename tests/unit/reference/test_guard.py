@@ -11,10 +11,10 @@ from starlette.requests import Request
 
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.faults import resolve_faults
-from prospecting_conformance.reference.guard import Guard
+from prospecting_conformance.reference.http.guard import Guard
+from prospecting_conformance.reference.http.responses import Responder
+from prospecting_conformance.reference.http.scopes import scope_table
 from prospecting_conformance.reference.quota import Quotas
-from prospecting_conformance.reference.responses import Responder
-from prospecting_conformance.reference.scopes import scope_table
 from prospecting_conformance.reference.settings import ReferenceSettings
 from prospecting_conformance.spec.model import load_spec
 

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from prospecting_conformance.reference.scopes import scope_table
+from prospecting_conformance.reference.http.scopes import scope_table
 from prospecting_conformance.spec.model import Spec, load_spec
 
 

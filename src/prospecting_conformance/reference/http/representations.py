@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.faults import ActiveFaults
+from prospecting_conformance.reference.http.start_body import SOURCE
 from prospecting_conformance.reference.jobs import JobView
 from prospecting_conformance.reference.seed import Prospect
-from prospecting_conformance.reference.start_body import SOURCE
 from prospecting_conformance.reference.store import Store
 
 __all__ = ["Representations", "prospect_json"]

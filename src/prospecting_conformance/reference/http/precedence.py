@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from prospecting_conformance.reference.faults import ActiveFaults, FaultName
-from prospecting_conformance.reference.guard import Guard
-from prospecting_conformance.reference.responses import Responder
-from prospecting_conformance.reference.start_body import claimed_saved_search, parse_start
+from prospecting_conformance.reference.http.guard import Guard
+from prospecting_conformance.reference.http.responses import Responder
+from prospecting_conformance.reference.http.start_body import claimed_saved_search, parse_start
 from prospecting_conformance.reference.store import Store
 
 __all__ = ["Precedence"]

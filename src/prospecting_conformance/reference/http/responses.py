@@ -14,8 +14,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from prospecting_conformance.reference.envelope_faults import EnvelopeFaults
 from prospecting_conformance.reference.faults import ActiveFaults
+from prospecting_conformance.reference.http.envelope_faults import EnvelopeFaults
 
 __all__ = ["ERROR_CODES", "Responder", "TraceIds"]
 

@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from prospecting_conformance.reference.faults import ActiveFaults
-from prospecting_conformance.reference.representations import Representations, prospect_json
-from prospecting_conformance.reference.responses import Responder
-from prospecting_conformance.reference.start_body import parse_start
+from prospecting_conformance.reference.http.representations import Representations, prospect_json
+from prospecting_conformance.reference.http.responses import Responder
+from prospecting_conformance.reference.http.start_body import parse_start
 from prospecting_conformance.reference.store import Store
 
 __all__ = ["Handlers"]

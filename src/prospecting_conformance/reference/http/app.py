@@ -23,11 +23,11 @@ from starlette.routing import Route
 
 from prospecting_conformance.reference.faults import ActiveFaults, resolve_faults
 from prospecting_conformance.reference.gateway import Gateway
-from prospecting_conformance.reference.guard import Guard
-from prospecting_conformance.reference.handlers import Handlers
-from prospecting_conformance.reference.precedence import Precedence
-from prospecting_conformance.reference.responses import ERROR_CODES, Responder
-from prospecting_conformance.reference.scopes import scope_table
+from prospecting_conformance.reference.http.guard import Guard
+from prospecting_conformance.reference.http.handlers import Handlers
+from prospecting_conformance.reference.http.precedence import Precedence
+from prospecting_conformance.reference.http.responses import ERROR_CODES, Responder
+from prospecting_conformance.reference.http.scopes import scope_table
 from prospecting_conformance.reference.settings import ReferenceSettings
 from prospecting_conformance.reference.store import Store
 from prospecting_conformance.reference.variations import resolve_variations, vary_settings

@@ -14,8 +14,8 @@ from starlette.responses import Response
 
 from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.faults import ActiveFaults, FaultName
+from prospecting_conformance.reference.http.responses import Responder
 from prospecting_conformance.reference.quota import Quotas
-from prospecting_conformance.reference.responses import Responder
 from prospecting_conformance.reference.seed import DemoKey
 
 __all__ = ["KEY_HEADER", "Guard"]
