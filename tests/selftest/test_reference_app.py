@@ -19,7 +19,7 @@ import pytest
 
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.reference import FAULTS, ReferenceServer, ReferenceSettings, seed
-from prospecting_conformance.reference.app import ERROR_CODES
+from prospecting_conformance.reference.http.responses import ERROR_CODES
 from prospecting_conformance.reference.server import demo_target_config
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import TargetConfig

@@ -7,10 +7,11 @@ port; `python -m prospecting_conformance.reference` serves it standalone.
 
 from __future__ import annotations
 
-from prospecting_conformance.reference.app import create_app
 from prospecting_conformance.reference.faults import FAULTS, Fault, resolve_faults
+from prospecting_conformance.reference.http.app import create_app
 from prospecting_conformance.reference.server import ReferenceServer, demo_target_config
-from prospecting_conformance.reference.store import ReferenceSettings, Store
+from prospecting_conformance.reference.settings import ReferenceSettings
+from prospecting_conformance.reference.store import Store
 
 __all__ = [
     "FAULTS",

@@ -18,8 +18,8 @@ from pathlib import Path
 import uvicorn
 
 from prospecting_conformance.reference import seed
-from prospecting_conformance.reference.app import create_app
 from prospecting_conformance.reference.faults import describe_faults
+from prospecting_conformance.reference.http.app import create_app
 from prospecting_conformance.reference.server import (
     base_url_of,
     bind_socket,

@@ -18,40 +18,24 @@ from __future__ import annotations
 import asyncio
 import gzip
 import itertools
-import json
 import math
 import random
 import re
 import time
-import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prospecting_conformance.reference import seed
+from prospecting_conformance.reference.gateway_body import rewrite_body
+from prospecting_conformance.reference.variations import BODY_REWRITES, ActiveVariations
 from prospecting_conformance.spec.model import load_spec
 
 __all__ = ["ErrorResponder", "Gateway"]
 
-# The app's own error envelope: status, message, details, headers (app._Api.error).
+# The app's own error envelope: status, message, details, headers (Responder.error).
 ErrorResponder = Callable[[int, str, str, dict[str, str] | None], Response]
-
-# Variations that need the JSON body parsed and written again.
-BODY_VARIATIONS = frozenset(
-    {
-        "members_reordered",
-        "pretty_printed",
-        "extra_data_fields",
-        "empty_details_omitted",
-        "uuid_ids",
-        "timestamp_offsets",
-    }
-)
-OFFSET = timezone(timedelta(hours=5, minutes=30))
-TRACE_NAMESPACE = uuid.UUID("6f1c3e4a-2b7d-4c59-9a0e-5d8f7b6a1c20")
 
 LATENCY_RANGE_S = (0.001, 0.008)
 SLOW_FIRST_BYTE_EVERY, SLOW_FIRST_BYTE_S = 100, 0.5
@@ -85,7 +69,7 @@ class Gateway:
     def __init__(
         self,
         app: ASGIApp,
-        variations: frozenset[str],
+        variations: ActiveVariations,
         error: ErrorResponder,
         *,
         seed_value: int = 13,
@@ -105,7 +89,7 @@ class Gateway:
             (op.method.upper(), _route_pattern(op.path), op_id)
             for op_id, op in load_spec().operations.items()
         ]
-        self._rewrites_body = bool(variations & BODY_VARIATIONS)
+        self._rewrites_body = variations.any_of(BODY_REWRITES)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -139,7 +123,7 @@ class Gateway:
 
     def _weather(self, scope: Scope) -> Response | None:
         """A gateway's answer instead of the service's, or None to let the request through."""
-        if not self.on & {"occasional_5xx", "rate_limit_burst"}:
+        if not self.on.any_of(("occasional_5xx", "rate_limit_burst")):
             return None
         operation = self._operation(scope)
         if operation is None:
@@ -184,7 +168,7 @@ class Gateway:
         body = b"".join(captured.body)
         headers = [(name.lower(), value) for name, value in start.get("headers", [])]
         if self._rewrites_body and _is_json(headers):
-            body = self._rewrite(body)
+            body = rewrite_body(body, self.on)
         if "content_type_charset" in self.on and _is_json(headers):
             headers = _replace(headers, b"content-type", b"application/json;charset=UTF-8")
         if "absolute_location" in self.on:
@@ -216,78 +200,6 @@ class Gateway:
                     "more_body": more,
                 }
             )
-
-    def _rewrite(self, body: bytes) -> bytes:
-        try:
-            document = json.loads(body)
-        except ValueError:
-            return body
-        if isinstance(document, dict):
-            data = document.get("data")
-            if "extra_data_fields" in self.on:
-                _add_fields(data)
-            if "timestamp_offsets" in self.on and isinstance(data, dict):
-                _offset_timestamps(data)
-            if "empty_details_omitted" in self.on:
-                for holder in (document, data):
-                    _omit_empty_details(holder)
-            trace_id = document.get("traceId")
-            if "uuid_ids" in self.on and isinstance(trace_id, str) and trace_id:
-                # Derived, not drawn: a constant traceId (a fault) stays constant.
-                document["traceId"] = str(uuid.uuid5(TRACE_NAMESPACE, trace_id))
-        pretty = "pretty_printed" in self.on
-        text = json.dumps(
-            document,
-            ensure_ascii=False,
-            sort_keys="members_reordered" in self.on,
-            indent=2 if pretty else None,
-            separators=(",", ": ") if pretty else (",", ":"),
-        )
-        return (text + "\n" if pretty else text).encode()
-
-
-def _add_fields(data: Any) -> None:
-    """Fields a richer deployment adds inside data (never names the spec uses)."""
-    if not isinstance(data, dict):
-        return
-    if isinstance(data.get("items"), list):
-        data["nextCursor"] = None
-        for item in data["items"]:
-            if isinstance(item, dict):
-                item["createdAt"] = "2026-01-05T09:00:00Z"
-                item["resultCount"] = 42
-    if "status" in data and "progress" in data:
-        data["priority"] = "normal"
-        data["labels"] = []
-        for name, extra in (
-            ("progress", {"unit": "prospects"}),
-            ("result", {"duplicatesSkipped": 0}),
-            ("error", {"retryable": True}),
-        ):
-            if isinstance(data.get(name), dict):
-                data[name].update(extra)
-    if "providerId" in data:
-        data["company"] = "Example GmbH"
-        data["location"] = "Berlin, Germany"
-
-
-def _omit_empty_details(holder: Any) -> None:
-    error = holder.get("error") if isinstance(holder, dict) else None
-    if isinstance(error, dict) and error.get("details") == "":
-        del error["details"]
-
-
-def _offset_timestamps(data: dict[str, Any]) -> None:
-    for name in ("createdAt", "updatedAt"):
-        value = data.get(name)
-        if not isinstance(value, str):
-            continue  # a number (a fault) stays a number
-        try:
-            instant = datetime.fromisoformat(value)
-        except ValueError:
-            continue
-        if instant.tzinfo is not None:
-            data[name] = instant.astimezone(OFFSET).isoformat(timespec="microseconds")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

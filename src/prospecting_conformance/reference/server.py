@@ -11,7 +11,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterable
-from types import TracebackType
 from typing import Any
 
 import uvicorn
@@ -19,9 +18,11 @@ from starlette.applications import Starlette
 
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.reference import seed
-from prospecting_conformance.reference.app import create_app
-from prospecting_conformance.reference.store import ReferenceSettings, Store
-from prospecting_conformance.reference.variations import uvicorn_overrides
+from prospecting_conformance.reference.faults import ActiveFaults
+from prospecting_conformance.reference.http.app import create_app
+from prospecting_conformance.reference.settings import ReferenceSettings
+from prospecting_conformance.reference.store import Store
+from prospecting_conformance.reference.variations import ActiveVariations, uvicorn_overrides
 from prospecting_conformance.target.config import TargetConfig
 
 __all__ = ["ReferenceServer", "bind_socket", "demo_target_config", "uvicorn_config"]
@@ -122,8 +123,8 @@ class ReferenceServer:
     ) -> None:
         self.app = create_app(faults, settings, variations=variations)
         self.store: Store = self.app.state.store
-        self.faults: frozenset[str] = self.app.state.faults
-        self.variations: frozenset[str] = self.app.state.variations
+        self.faults: ActiveFaults = self.app.state.faults
+        self.variations: ActiveVariations = self.app.state.variations
         self._host, self._port = host, port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -159,10 +160,5 @@ class ReferenceServer:
     def __enter__(self) -> ReferenceServer:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()

@@ -17,15 +17,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from prospecting_conformance.reference.catalogue import resolve_names
-from prospecting_conformance.reference.store import ReferenceSettings
+from prospecting_conformance.reference.catalogue import Switches, resolve_names
+from prospecting_conformance.reference.settings import ReferenceSettings
 
 __all__ = [
+    "BODY_REWRITES",
     "VARIATIONS",
+    "VARIATION_NAMES",
+    "ActiveVariations",
     "Variation",
     "VariationKind",
+    "VariationName",
     "describe_variations",
     "resolve_variations",
     "uuid_id",
@@ -34,11 +38,42 @@ __all__ = [
 ]
 
 VariationKind = Literal["transport", "representation", "timing", "weather"]
+# The variations that parse the JSON body and write it again (gateway_body.py).
+BodyRewrite = Literal[
+    "members_reordered",
+    "pretty_printed",
+    "extra_data_fields",
+    "empty_details_omitted",
+    "uuid_ids",
+    "timestamp_offsets",
+]
+VariationName = Literal[
+    # transport
+    "gzip_when_accepted",
+    "chunked_bodies",
+    "header_names_title_case",
+    "content_type_charset",
+    # representation
+    BodyRewrite,
+    "absolute_location",
+    # timing
+    "latency_jitter",
+    "slow_jobs",
+    "slow_first_byte",
+    # weather
+    "occasional_5xx",
+    "rate_limit_burst",
+    "connection_close",
+]
+VARIATION_NAMES: tuple[VariationName, ...] = get_args(VariationName)
+BODY_REWRITES: tuple[BodyRewrite, ...] = get_args(BodyRewrite)
+# The variations switched on; `in` accepts only a VariationName, so mypy catches a typo.
+ActiveVariations = Switches[VariationName]
 
 
 @dataclass(frozen=True)
 class Variation:
-    name: str
+    name: VariationName
     kind: VariationKind
     deployment: str
     allowed_because: str
@@ -172,9 +207,10 @@ SLOW_JOBS_FACTOR = 4.0
 IDLE_CLOSE_SECONDS = 0.25
 
 
-def resolve_variations(names: Iterable[str]) -> frozenset[str]:
-    """The named variations as a set; a ValueError names the unknown ones and lists the valid."""
-    return resolve_names(names, VARIATIONS, "variation")
+def resolve_variations(names: Iterable[str]) -> ActiveVariations:
+    """The named variations switched on; a ValueError names the unknown ones and lists the
+    valid."""
+    return resolve_names(names, VARIATION_NAMES, "variation")
 
 
 def describe_variations() -> list[str]:
@@ -189,7 +225,7 @@ def uuid_id(number: int) -> str:
     return str(uuid.UUID(int=(number * 0x9E3779B97F4A7C15F39CC0605CEDC835) % 2**128))
 
 
-def vary_settings(settings: ReferenceSettings, variations: frozenset[str]) -> ReferenceSettings:
+def vary_settings(settings: ReferenceSettings, variations: ActiveVariations) -> ReferenceSettings:
     """The store's settings under the timing and id variations."""
     if "slow_jobs" in variations:
         factor = SLOW_JOBS_FACTOR
@@ -204,8 +240,8 @@ def vary_settings(settings: ReferenceSettings, variations: frozenset[str]) -> Re
     return settings
 
 
-def uvicorn_overrides(variations: Iterable[str]) -> dict[str, Any]:
+def uvicorn_overrides(variations: ActiveVariations) -> dict[str, Any]:
     """uvicorn options a variation needs (the idle timeout of `connection_close`)."""
-    if "connection_close" in set(variations):
+    if "connection_close" in variations:
         return {"timeout_keep_alive": IDLE_CLOSE_SECONDS}
     return {}
