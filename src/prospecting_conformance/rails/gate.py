@@ -62,9 +62,6 @@ __all__ = [
     "WritesNotAllowed",
 ]
 
-# The methods that cannot change anything on the target (RFC 9110 safe methods, less TRACE,
-# which a gateway may forward with the request's headers, the key included).
-
 # Settle looks a job up, cancels it if it is still going and looks again.
 SETTLE_REQUESTS_PER_JOB = 3
 
@@ -281,9 +278,6 @@ class Rails:
     def note_weather(self, operation: str, status: int, *, retried: bool) -> None:
         """Count one 429 or 5xx: sent again (`retried`), or the last answer the run got."""
         (self.weather.retried if retried else self.weather.persisted)[(operation, status)] += 1
-        import sys
-
-        print("WEATHER", id(self), operation, status, retried, file=sys.stderr)
 
     def jobs_open(self, count: int) -> None:
         """How many jobs this process started and has not seen end (the settle reserve)."""

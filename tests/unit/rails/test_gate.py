@@ -159,3 +159,17 @@ def test_the_budget_is_shared_by_the_processes_of_a_run(
 
     with pytest.raises(RequestBudgetExceeded):
         workers[1].admit("GET", URL)
+
+
+def test_weather_is_counted_not_printed(
+    config: TargetConfig, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rails = rails_for(config, clock)
+
+    rails.note_weather("getProspectingJob", 502, retried=True)
+    rails.note_weather("getProspectingJob", 502, retried=False)
+
+    assert rails.weather.retried == {("getProspectingJob", 502): 1}
+    assert rails.weather.persisted == {("getProspectingJob", 502): 1}
+    # The counts reach the summary; a line per 5xx on stderr would only be noise in CI logs.
+    assert capsys.readouterr() == ("", "")
