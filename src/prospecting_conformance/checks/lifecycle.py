@@ -281,7 +281,7 @@ def wait_for_terminal_status(
             stop, transient = _judge(observed, tracker, transient, max_transient_retries)
             if rate_limited or observed.status in TRANSIENT_STATUSES:
                 # The poller's retries are the target's weather too, counted with the rails'.
-                client.rails.note_weather(observed.operation_id, observed.status, retried=not stop)
+                client.rails.weather.note(observed.operation_id, observed.status, retried=not stop)
             if stop is not None:
                 outcome.findings += stop
                 break

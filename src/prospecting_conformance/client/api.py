@@ -25,12 +25,8 @@ from prospecting_conformance.core.findings import Exchange, Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.core.secret import Secret
-from prospecting_conformance.rails.gate import (
-    WEATHER_STATUSES,
-    Rails,
-    RequestBudgetExceeded,
-    WritesNotAllowed,
-)
+from prospecting_conformance.rails.gate import Rails, RequestBudgetExceeded, WritesNotAllowed
+from prospecting_conformance.rails.weather import WEATHER_STATUSES
 from prospecting_conformance.rails.wire import RETRY_ON, RailsTransport
 from prospecting_conformance.spec.model import Spec, load_spec
 from prospecting_conformance.target.config import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig

@@ -10,12 +10,12 @@ import pytest
 from prospecting_conformance.core.clock import FakeClock
 from prospecting_conformance.rails.gate import (
     JITTER_ALLOWANCE_S,
-    FileLedgerStore,
     HostNotAllowed,
     Rails,
     RequestBudgetExceeded,
     WritesNotAllowed,
 )
+from prospecting_conformance.rails.ledger import FileLedgerStore
 from prospecting_conformance.target.config import TargetConfig
 
 URL = "https://api.test/v1/accounts/ag-1/sales-navigator/saved-searches"
@@ -166,8 +166,8 @@ def test_weather_is_counted_not_printed(
 ) -> None:
     rails = rails_for(config, clock)
 
-    rails.note_weather("getProspectingJob", 502, retried=True)
-    rails.note_weather("getProspectingJob", 502, retried=False)
+    rails.weather.note("getProspectingJob", 502, retried=True)
+    rails.weather.note("getProspectingJob", 502, retried=False)
 
     assert rails.weather.retried == {("getProspectingJob", 502): 1}
     assert rails.weather.persisted == {("getProspectingJob", 502): 1}
