@@ -26,7 +26,8 @@ from typing import Any
 import pytest
 
 from prospecting_conformance.checks.lifecycle import TERMINAL
-from prospecting_conformance.client.api import ProspectingClient, TransportFailure
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import TransportFailure
 from prospecting_conformance.core.findings import ConformanceError
 from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.core.secret import Secret

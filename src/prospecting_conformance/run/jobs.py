@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from prospecting_conformance.checks.expectations import check_accepted_job
 from prospecting_conformance.checks.lifecycle import JobTracker
-from prospecting_conformance.client.api import ForeignURLRefused, ProspectingClient
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import ForeignURLRefused
 from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.run.poller import wait_for_terminal_status

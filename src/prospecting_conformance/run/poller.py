@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from prospecting_conformance.checks.envelope import TraceIds
 from prospecting_conformance.checks.lifecycle import TERMINAL, JobTracker
 from prospecting_conformance.checks.schema import check_response
-from prospecting_conformance.client.api import ProspectingClient, TransportFailure
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import TransportFailure
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from prospecting_conformance.checks.lifecycle import TERMINAL
-from prospecting_conformance.client.api import ProspectingClient, ProspectingClientError
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import ProspectingClientError
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.rails.gate import Rails, RailsRefusal, RequestBudgetExceeded
 from prospecting_conformance.target.config import TargetConfig

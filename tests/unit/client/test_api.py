@@ -10,17 +10,21 @@ import httpx
 import pytest
 import respx
 
-from prospecting_conformance.client.api import (
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import (
     ForeignURLRefused,
     MissingRoleKey,
-    ProspectingClient,
-    RequestBudgetExceeded,
     TransportFailure,
-    WritesNotAllowed,
 )
 from prospecting_conformance.core.clock import FakeClock
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.rails.gate import DEFAULT_RETRY_AFTER_S, JITTER_ALLOWANCE_S
+from prospecting_conformance.rails.gate import (
+    DEFAULT_RETRY_AFTER_S,
+    JITTER_ALLOWANCE_S,
+    Rails,
+    RequestBudgetExceeded,
+    WritesNotAllowed,
+)
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 
@@ -42,6 +46,12 @@ def error(code: str) -> dict[str, object]:
     }
 
 
+def client_for(config: TargetConfig, spec: Spec, clock: FakeClock) -> ProspectingClient:
+    """A client whose rails wait on the fake clock, so that no test really waits."""
+    rails = Rails(config, spec=spec, clock=clock.now, sleep=clock.sleep)
+    return ProspectingClient(config, spec=spec, rails=rails)
+
+
 @pytest.fixture
 def api() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=BASE_URL, assert_all_called=True) as router:
@@ -56,7 +66,7 @@ def test_the_key_travels_in_the_configured_header_with_its_prefix(
     route = api.get(LIST_PATH).respond(200, json=OK)
 
     # When the client lists saved searches
-    with ProspectingClient(bearer, spec=spec, clock=clock.now, sleep=clock.sleep) as client:
+    with client_for(bearer, spec, clock) as client:
         client.list_saved_searches()
 
     # Then the key is sent there, and nowhere else
@@ -195,7 +205,7 @@ def test_the_request_budget_stops_the_client_with_a_clear_error(
     route = api.get(LIST_PATH).respond(200, json=OK)
     small = dataclasses.replace(config, max_requests=5)
 
-    with ProspectingClient(small, spec=spec, clock=clock.now, sleep=clock.sleep) as client:
+    with client_for(small, spec, clock) as client:
         client.list_saved_searches()
         client.list_saved_searches()
         with pytest.raises(
@@ -227,7 +237,7 @@ def test_without_permission_to_write_no_job_is_started_or_cancelled(
     read_only = dataclasses.replace(config, allow_writes=False)
     with (
         respx.mock(base_url=BASE_URL, assert_all_called=False) as router,
-        ProspectingClient(read_only, spec=spec, clock=clock.now, sleep=clock.sleep) as client,
+        client_for(read_only, spec, clock) as client,
     ):
         route = router.route().respond(200, json=OK)
 
