@@ -150,6 +150,88 @@ def test_the_five_operations_use_the_spec_paths_and_methods(
     )
 
 
+BODY = {"source": "sales_navigator", "savedSearchId": "ss-1"}
+Named = Callable[..., Observed]
+
+# Each operation as `request` sends it, where the spec says it goes, and its named method.
+OPERATIONS = [
+    pytest.param(
+        "listSalesNavigatorSavedSearches",
+        {},
+        ("GET", "/v1/accounts/{group}/sales-navigator/saved-searches"),
+        lambda c, **options: c.list_saved_searches(**options),
+        id="listSalesNavigatorSavedSearches",
+    ),
+    pytest.param(
+        "startProspectingJob",
+        {"json": BODY},
+        ("POST", "/v1/accounts/{group}/prospecting"),
+        lambda c, **options: c.start_job(BODY, **options),
+        id="startProspectingJob",
+    ),
+    pytest.param(
+        "getProspectingJob",
+        {"path_params": {"jobId": "job-1"}},
+        ("GET", "/v1/accounts/{group}/prospecting/job-1"),
+        lambda c, **options: c.get_job("job-1", **options),
+        id="getProspectingJob",
+    ),
+    pytest.param(
+        "cancelProspectingJob",
+        {"path_params": {"jobId": "job-1"}},
+        ("POST", "/v1/accounts/{group}/prospecting/job-1/cancel"),
+        lambda c, **options: c.cancel_job("job-1", **options),
+        id="cancelProspectingJob",
+    ),
+    pytest.param(
+        "getProspectByProviderId",
+        {"path_params": {"providerId": "AC/1"}},
+        ("GET", "/v1/accounts/{group}/prospects/by-provider-id/AC%2F1"),
+        lambda c, **options: c.get_prospect("AC/1", **options),
+        id="getProspectByProviderId",
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation_id", "params", "where", "named"), OPERATIONS)
+def test_request_sends_each_operation_where_the_spec_says_as_its_named_method_does(
+    api: respx.MockRouter,
+    client: ProspectingClient,
+    operation_id: str,
+    params: dict[str, object],
+    where: tuple[str, str],
+    named: Named,
+) -> None:
+    method, path = where
+    route = api.request(method, path.format(group="ag-1")).respond(200, json=OK)
+
+    by_id = client.request(operation_id, **params)  # type: ignore[arg-type]
+    by_name = named(client)
+
+    assert (by_id.operation_id, by_name.operation_id) == (operation_id, operation_id)
+    first, second = (call.request for call in route.calls)
+    assert (first.method, first.url, first.content) == (second.method, second.url, second.content)
+    assert first.headers["X-API-Key"] == KEY_ALL
+
+
+@pytest.mark.parametrize(("operation_id", "params", "where", "named"), OPERATIONS)
+def test_every_named_method_takes_the_key_the_account_group_and_extra_headers(
+    api: respx.MockRouter,
+    client: ProspectingClient,
+    operation_id: str,
+    params: dict[str, object],
+    where: tuple[str, str],
+    named: Named,
+) -> None:
+    method, path = where
+    route = api.request(method, path.format(group="ag-2")).respond(200, json=OK)
+
+    named(client, key="prospecting_read", account_group_id="ag-2", headers={"X-Case": "c-1"})
+
+    sent = route.calls.last.request.headers
+    assert (sent["X-API-Key"], sent["X-Case"]) == (KEY_READ, "c-1")
+
+
 def test_a_key_never_appears_in_repr_exchange_or_logs(
     api: respx.MockRouter, client: ProspectingClient, caplog: pytest.LogCaptureFixture
 ) -> None:
