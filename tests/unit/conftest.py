@@ -60,8 +60,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def client(config: TargetConfig, spec: Spec, clock: FakeClock) -> Iterator[ProspectingClient]:
-    rails = Rails(config, spec=spec, clock=clock.now, sleep=clock.sleep)
+def rails(config: TargetConfig, spec: Spec, clock: FakeClock) -> Rails:
+    """The unit target's rails, waiting on the fake clock."""
+    return Rails(config, spec=spec, clock=clock.now, sleep=clock.sleep)
+
+
+@pytest.fixture
+def client(config: TargetConfig, spec: Spec, rails: Rails) -> Iterator[ProspectingClient]:
     with ProspectingClient(config, spec=spec, rails=rails) as c:
         yield c
 

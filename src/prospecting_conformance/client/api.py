@@ -64,21 +64,28 @@ class ProspectingClient:
     def __init__(
         self,
         config: TargetConfig,
+        rails: Rails,
         *,
         spec: Spec | None = None,
-        rails: Rails | None = None,
-        transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
         settling: bool = False,
     ) -> None:
+        """A client for `config` that sends through `rails`, the run's one gate.
+
+        The rails have no default: a client with rails of its own would spend outside the
+        run's budget and rate.
+        """
         self.config = config
-        self.rails = rails or Rails(config, spec=spec)
-        self.spec = spec or self.rails.spec
+        self.rails = rails
+        self.spec = spec or rails.spec
+        # The poller waits on the same clock as the rails, so unit tests never really wait.
+        self.clock: Clock = self.rails.clock
+        self.sleep: Sleep = self.rails.sleep
         self.timeout = timeout
         self.redactor = Redactor.for_target(config)
         self._http = httpx.Client(
             base_url=config.base_url,
-            transport=RailsTransport(self.rails, transport, settling=settling),
+            transport=RailsTransport(self.rails, settling=settling),
             timeout=timeout,
             follow_redirects=False,
             # A request hook runs once the auth has put the key in: the log shows which key.
@@ -86,36 +93,17 @@ class ProspectingClient:
         )
         self._observers: list[Observer] = []
 
-    # The poller waits on the same clock as the rails, so unit tests never really wait.
-
-    @property
-    def clock(self) -> Clock:
-        return self.rails.clock
-
-    @property
-    def sleep(self) -> Sleep:
-        return self.rails.sleep
-
     @property
     def sent_at(self) -> list[float]:
         """Clock readings at which this process's requests left, so tests can prove pacing (R2)."""
         return self.rails.sent_at
-
-    @property
-    def requests_sent(self) -> int:
-        return self.rails.requests_sent
-
-    @property
-    def ready_at(self) -> float:
-        """No request leaves before this clock reading (set by a 429's Retry-After)."""
-        return self.rails.paused_until
 
     def __repr__(self) -> str:
         keys = [name for name, f in KEY_FIELDS.items() if getattr(self.config, f) is not None]
         return (
             f"ProspectingClient(base_url={self.config.base_url!r}, "
             f"account_group_id={self.config.account_group_id!r}, keys={keys}, "
-            f"requests_sent={self.requests_sent}/{self.config.max_requests})"
+            f"requests_sent={self.rails.requests_sent}/{self.config.max_requests})"
         )
 
     def __enter__(self) -> ProspectingClient:

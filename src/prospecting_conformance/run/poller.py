@@ -71,7 +71,7 @@ def wait_for_terminal_status(
     start = client.clock()
     while not poll.once():
         now = client.clock()
-        if now - start >= deadline or client.ready_at - start > deadline:
+        if now - start >= deadline or client.rails.paused_until - start > deadline:
             poll.outcome.findings.append(poll.timed_out(deadline))
             break
         if not poll.rate_limited:

@@ -14,11 +14,9 @@ import httpx
 import pytest
 import respx
 
-from prospecting_conformance.core.clock import FakeClock
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.rails.gate import Rails, RequestBudgetExceeded
 from prospecting_conformance.run.settle import settle_jobs
-from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 
 BASE_URL = "https://api.test"
@@ -35,11 +33,6 @@ def job(status: str) -> httpx.Response:
 def api() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         yield router
-
-
-@pytest.fixture
-def rails(config: TargetConfig, spec: Spec, clock: FakeClock) -> Rails:
-    return Rails(config, spec=spec, clock=clock.now, sleep=clock.sleep)
 
 
 def sent(api: respx.MockRouter) -> list[str]:

@@ -37,11 +37,6 @@ def api() -> Iterator[respx.MockRouter]:
         yield router
 
 
-@pytest.fixture
-def rails(config: TargetConfig, spec: Spec, clock: FakeClock) -> Rails:
-    return Rails(config, spec=spec, clock=clock.now, sleep=clock.sleep)
-
-
 def test_a_target_that_lists_saved_searches_passes_with_one_request(
     api: respx.MockRouter, config: TargetConfig, rails: Rails
 ) -> None:
