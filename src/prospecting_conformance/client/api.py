@@ -20,7 +20,11 @@ from typing import Any, TypedDict, Unpack
 import httpx
 
 from prospecting_conformance.client.auth import HeaderValue, KeyAuth, reveal
-from prospecting_conformance.client.errors import ForeignURLRefused, TransportFailure
+from prospecting_conformance.client.errors import (
+    ForeignURLRefused,
+    TransportFailure,
+    transport_finding,
+)
 from prospecting_conformance.core.clock import Clock, Sleep
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
@@ -219,12 +223,12 @@ class ProspectingClient:
         try:
             response = self._http.send(request, auth=auth)
         except httpx.TransportError as exc:
-            failure = TransportFailure.from_error(
+            finding = transport_finding(
                 request, operation_id, exc, redactor=self.redactor, timeout=self.timeout
             )
-            self._log("%s", failure.finding.message)
+            self._log("%s", finding.message)
             # Not chained: the httpx error holds the request, whose headers hold the key.
-            raise failure from None
+            raise TransportFailure(finding, error_type=type(exc)) from None
         observed = Observed.from_httpx(response, operation_id, self.redactor)
         self._log(
             "%s %s -> %s traceId=%s",

@@ -17,7 +17,13 @@ from prospecting_conformance.core.findings import Exchange, Finding
 from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.target.config import ENV_VARS, KEY_FIELDS, KeyName
 
-__all__ = ["ForeignURLRefused", "MissingRoleKey", "ProspectingClientError", "TransportFailure"]
+__all__ = [
+    "ForeignURLRefused",
+    "MissingRoleKey",
+    "ProspectingClientError",
+    "TransportFailure",
+    "transport_finding",
+]
 
 
 class ProspectingClientError(Exception):
@@ -53,34 +59,32 @@ class TransportFailure(ProspectingClientError):
         self.error_type = error_type
         super().__init__(finding.describe())
 
-    @classmethod
-    def from_error(
-        cls,
-        request: httpx.Request,
-        operation_id: str,
-        exc: httpx.TransportError,
-        *,
-        redactor: Redactor,
-        timeout: float,
-    ) -> TransportFailure:
-        """The T1 finding for a request that got no response, redacted."""
-        kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
-        url = redactor.text(str(request.url))
-        finding = Finding(
-            rule="T1",
-            operation=operation_id,
-            message=(
-                f"Received no response: {request.method} {url} {kind} "
-                f"({type(exc).__name__}: {redactor.text(str(exc)) or 'no detail'}); "
-                f"expected an HTTP response within {timeout:g} s."
-            ),
-            exchange=Exchange(
-                method=request.method,
-                url=url,
-                request_headers=redactor.headers(dict(request.headers.items())),
-                request_body=redactor.text(request.content.decode("utf-8", "replace"))
-                if request.content
-                else None,
-            ),
-        )
-        return cls(finding, error_type=type(exc))
+
+def transport_finding(
+    request: httpx.Request,
+    operation_id: str,
+    exc: httpx.TransportError,
+    *,
+    redactor: Redactor,
+    timeout: float,
+) -> Finding:
+    """T1: the request got no HTTP response; the finding is redacted."""
+    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
+    url = redactor.text(str(request.url))
+    return Finding(
+        rule="T1",
+        operation=operation_id,
+        message=(
+            f"Received no response: {request.method} {url} {kind} "
+            f"({type(exc).__name__}: {redactor.text(str(exc)) or 'no detail'}); "
+            f"expected an HTTP response within {timeout:g} s."
+        ),
+        exchange=Exchange(
+            method=request.method,
+            url=url,
+            request_headers=redactor.headers(dict(request.headers.items())),
+            request_body=redactor.text(request.content.decode("utf-8", "replace"))
+            if request.content
+            else None,
+        ),
+    )
