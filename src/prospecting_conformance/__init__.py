@@ -10,9 +10,9 @@ from prospecting_conformance.checks.envelope import check_envelope
 from prospecting_conformance.checks.lifecycle import JobTracker
 from prospecting_conformance.checks.rules import RULES, Rule, rule
 from prospecting_conformance.checks.schema import check_response
-from prospecting_conformance.client.api import (
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import (
     MissingRoleKey,
-    ProspectingClient,
     ProspectingClientError,
     TransportFailure,
 )

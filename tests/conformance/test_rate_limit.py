@@ -8,7 +8,7 @@ from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
 from prospecting_conformance.core.http import retry_after_seconds
 from prospecting_conformance.plugin.fixtures import RequireKey
-from prospecting_conformance.rails.gate import WEATHER_STATUSES
+from prospecting_conformance.rails.weather import WEATHER_STATUSES
 
 LIST = "listSalesNavigatorSavedSearches"
 # The rails may send these requests again on a server error, never on the 429 they look for.

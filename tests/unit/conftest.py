@@ -18,6 +18,7 @@ from prospecting_conformance.core.clock import FakeClock
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.core.secret import Secret
+from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.spec.model import Spec, load_spec
 from prospecting_conformance.target.config import TargetConfig
 
@@ -59,8 +60,14 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def client(config: TargetConfig, spec: Spec, clock: FakeClock) -> Iterator[ProspectingClient]:
-    with ProspectingClient(config, spec=spec, clock=clock.now, sleep=clock.sleep) as c:
+def rails(config: TargetConfig, spec: Spec, clock: FakeClock) -> Rails:
+    """The unit target's rails, waiting on the fake clock."""
+    return Rails(config, spec=spec, clock=clock.now, sleep=clock.sleep)
+
+
+@pytest.fixture
+def client(config: TargetConfig, spec: Spec, rails: Rails) -> Iterator[ProspectingClient]:
+    with ProspectingClient(config, spec=spec, rails=rails) as c:
         yield c
 
 

@@ -1,20 +1,14 @@
-"""The job lifecycle (I6-I8): the state machine, its per-observation rules, and the poller.
+"""The job lifecycle (I6-I8): the state machine and its per-observation rules.
 
-`JobTracker` judges successive observations of one job (L2, L3, L8); `wait_for_terminal_status`
-polls a job until it ends or a deadline passes, checking every response with `check_response`
-and the tracker. The poller waits only through the client's injectable clock and sleep, and
-lets the client honour `Retry-After`, so unit tests script a whole lifecycle in milliseconds.
+`JobTracker` judges successive observations of one job (L2, L3, L8). It is pure: it is given
+responses, whoever sent them (the poller in run/poller.py, the run's job history, a test).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from prospecting_conformance.checks.envelope import TraceIds
-from prospecting_conformance.checks.schema import check_response
-from prospecting_conformance.client.api import ProspectingClient, TransportFailure
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 
@@ -23,10 +17,7 @@ __all__ = [
     "OBSERVABLE_TRANSITIONS",
     "STATUSES",
     "TERMINAL",
-    "TRANSIENT_STATUSES",
     "JobTracker",
-    "PollOutcome",
-    "wait_for_terminal_status",
 ]
 
 # I7, one step at a time: queued -> running -> completed | failed; queued | running -> cancelled.
@@ -55,20 +46,6 @@ def _reachable(status: str) -> frozenset[str]:
 # What two successive polls may show: a poll can miss intermediate states (queued, then
 # completed, when the job ran between two polls) and a status may stay as it was.
 OBSERVABLE_TRANSITIONS: Mapping[str, frozenset[str]] = {s: _reachable(s) for s in STATUSES}
-
-# Answers worth another poll: the upstream or a proxy hiccupped (D3's 502; 503 from gateways).
-# What a healthy API answers now and then (D3 documents 500 and 502; 503 comes from gateways):
-# polled again, up to the poller's retries, before it counts against the API.
-TRANSIENT_STATUSES = frozenset({500, 502, 503})
-
-
-def _job(observed: Observed) -> dict[str, Any] | None:
-    """The job in a 2xx job envelope, else None (not a job observation)."""
-    body = observed.body
-    if not 200 <= observed.status <= 299 or body is None:
-        return None
-    data = body.get("data")
-    return data if isinstance(data, dict) else None
 
 
 class JobTracker:
@@ -103,7 +80,7 @@ class JobTracker:
 
     def observe(self, observed: Observed) -> list[Finding]:
         """The lifecycle findings (L2, L3, L8) for one more observation of the job."""
-        job = _job(observed)
+        job = observed.data
         if job is None:
             return []
         previous = self.status
@@ -213,148 +190,3 @@ class JobTracker:
             )
             if expected is not None and job.get(name) != expected
         ]
-
-
-@dataclass
-class PollOutcome:
-    """How a poll ended: the last status seen, every response, and every finding."""
-
-    job_id: str
-    status: str | None = None
-    observations: list[Observed] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    elapsed_s: float = 0.0
-
-    @property
-    def terminal(self) -> bool:
-        return self.status in TERMINAL
-
-
-def wait_for_terminal_status(
-    client: ProspectingClient,
-    job_id: str,
-    *,
-    deadline_s: float | None = None,
-    poll_interval_s: float = 0.5,
-    max_transient_retries: int = 3,
-    url: str | None = None,
-    tracker: JobTracker | None = None,
-    trace_ids: TraceIds | None = None,
-) -> PollOutcome:
-    """Poll a job until it is terminal or `deadline_s` (default: the target's job_timeout) passes.
-
-    Every response is judged by `check_response` and the tracker. `url` (the 202's Location)
-    is polled instead of the spec's get-job URL when given. A 429 is not an error here: the
-    client holds the next request until its Retry-After has passed. Up to
-    `max_transient_retries` consecutive 500/502/503 answers or transport errors are retried;
-    one more ends the poll with S3 (a 500) or T1. A 404 ends it with L2 (see below), and a
-    job still running at the deadline with L2.
-    """
-    tracker = tracker or JobTracker(job_id)
-    deadline = deadline_s if deadline_s is not None else client.config.job_timeout
-    start = client.clock()
-    outcome = PollOutcome(job_id=job_id)
-    transient = 0
-    last: Observed | None = None
-    while True:
-        rate_limited = False
-        try:
-            # The poller keeps its own retry policy (a poll is repeated anyway): the rails'
-            # weather retries would multiply it.
-            observed = (
-                client.get_url(url, retry_on=frozenset())
-                if url
-                else client.get_job(job_id, retry_on=frozenset())
-            )
-        except TransportFailure as failure:
-            transient += 1
-            if transient > max_transient_retries:
-                outcome.findings.append(_exhausted(failure.finding, transient))
-                break
-        else:
-            last = observed
-            rate_limited = observed.status == 429
-            outcome.observations.append(observed)
-            outcome.findings += check_response(observed, client.spec, trace_ids)
-            outcome.findings += tracker.observe(observed)
-            outcome.status = tracker.status
-            stop, transient = _judge(observed, tracker, transient, max_transient_retries)
-            if rate_limited or observed.status in TRANSIENT_STATUSES:
-                # The poller's retries are the target's weather too, counted with the rails'.
-                client.rails.note_weather(observed.operation_id, observed.status, retried=not stop)
-            if stop is not None:
-                outcome.findings += stop
-                break
-            if tracker.terminal:
-                break
-        now = client.clock()
-        if now - start >= deadline or client.ready_at - start > deadline:
-            outcome.findings.append(_timed_out(job_id, last, tracker, deadline, outcome))
-            break
-        if not rate_limited:
-            # After a 429 the client itself waits out Retry-After; no extra poll interval.
-            client.sleep(min(poll_interval_s, start + deadline - now))
-    outcome.elapsed_s = client.clock() - start
-    return outcome
-
-
-def _judge(
-    observed: Observed, tracker: JobTracker, transient: int, max_retries: int
-) -> tuple[list[Finding] | None, int]:
-    """What one poll answer means: stop with these findings, or go on (and the retry count)."""
-    status = observed.status
-    if 200 <= status <= 299 or status == 429:
-        return None, 0
-    if status in TRANSIENT_STATUSES:
-        if transient + 1 <= max_retries:
-            return None, transient + 1
-        # A 500 that persists is the server failing on this input (S3); a gateway's 502 or 503
-        # that persists is a target that cannot answer (T1).
-        return [
-            observed.finding(
-                "S3" if status == 500 else "T1",
-                f"Received {status} on {transient + 1} consecutive polls; expected the job "
-                f"after at most {max_retries} retries.",
-            )
-        ], transient + 1
-    if status == 404:
-        # L2 rather than L6: L6 says an unknown id is a 404, which is right; here the API
-        # accepted the job and then lost it, which breaks the polling contract.
-        return [
-            observed.finding(
-                "L2",
-                f"Received 404 for job {tracker.job_id!r} while polling (last status "
-                f"{tracker.status!r}); expected 200 with the job until it is terminal.",
-            )
-        ], transient
-    return [
-        observed.finding(
-            "L2", f"Received {status} while polling the job; expected 200 with the job."
-        )
-    ], transient
-
-
-def _exhausted(finding: Finding, attempts: int) -> Finding:
-    return Finding(
-        rule="T1",
-        operation=finding.operation,
-        message=f"{finding.message} Gave up after {attempts} consecutive failed polls.",
-        exchange=finding.exchange,
-    )
-
-
-def _timed_out(
-    job_id: str,
-    last: Observed | None,
-    tracker: JobTracker,
-    deadline: float,
-    outcome: PollOutcome,
-) -> Finding:
-    message = (
-        f"Received status {tracker.status!r} for job {job_id!r} after {deadline:g} s and "
-        f"{len(outcome.observations)} polls; expected a terminal status "
-        f"({', '.join(sorted(TERMINAL))}) within the deadline."
-    )
-    if last is None:
-        return Finding(rule="L2", operation="getProspectingJob", message=message)
-    return last.finding("L2", message)

@@ -284,7 +284,7 @@ _RULES = [
         "T1",
         "the target answered: no transport error, timeout or exhausted retry",
         "ours",
-        checks=("client.api:ProspectingClient._transport_finding",),
+        checks=("client.errors:transport_finding",),
     ),
 ]
 

@@ -13,7 +13,7 @@ from collections.abc import Generator
 
 import pytest
 
-from prospecting_conformance.client.api import TransportFailure
+from prospecting_conformance.client.errors import TransportFailure
 from prospecting_conformance.core.findings import ConformanceError
 from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST
 from prospecting_conformance.rails.gate import RequestBudgetExceeded

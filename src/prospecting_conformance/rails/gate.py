@@ -19,28 +19,26 @@ holds what DESIGN.md §4 promises a live target:
   again is safe; what still fails after the last attempt is the API's answer, and the rules
   judge it. Every such response is counted in the run's `Weather`.
 
-The numbers live in a `Ledger` behind a store: in memory for one process, or in a locked file
-that the xdist workers and the controller share, so that the budget and the rate are the
-run's, not each process's.
+The numbers live in a `Ledger` (ledger.py) that the run's processes share, so that the
+budget and the rate are the run's, not each process's; the weather is counted in `Weather`
+(weather.py).
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
-import math
 import os
-import threading
 import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from prospecting_conformance.core.clock import Clock, Sleep
 from prospecting_conformance.core.http import is_write, retry_after_seconds
+from prospecting_conformance.rails.ledger import Ledger, LedgerStore, MemoryLedgerStore
+from prospecting_conformance.rails.weather import (
+    WEATHER_ATTEMPTS,
+    WEATHER_BACKOFF_S,
+    WEATHER_STATUSES,
+    Weather,
+)
 from prospecting_conformance.spec.model import IDEMPOTENT_METHODS, Spec, load_spec
 from prospecting_conformance.target.config import ENV_VARS, TargetConfig
 
@@ -48,22 +46,13 @@ __all__ = [
     "DEFAULT_RETRY_AFTER_S",
     "JITTER_ALLOWANCE_S",
     "SETTLE_REQUESTS_PER_JOB",
-    "WEATHER_ATTEMPTS",
-    "WEATHER_STATUSES",
     "BudgetRefusal",
-    "FileLedgerStore",
     "HostNotAllowed",
-    "Ledger",
-    "MemoryLedgerStore",
     "Rails",
     "RailsRefusal",
     "RequestBudgetExceeded",
-    "Weather",
     "WritesNotAllowed",
 ]
-
-# The methods that cannot change anything on the target (RFC 9110 safe methods, less TRACE,
-# which a gateway may forward with the request's headers, the key included).
 
 # Settle looks a job up, cancels it if it is still going and looks again.
 SETTLE_REQUESTS_PER_JOB = 3
@@ -76,16 +65,6 @@ DEFAULT_RETRY_AFTER_S = 1.0
 # the target some milliseconds early or late, and no one-second window there may hold one
 # request too many. The allowance is the jitter tolerated per second of requests.
 JITTER_ALLOWANCE_S = 0.1
-
-# What a healthy API answers now and then (D3 documents all three for every operation): a
-# rate limit, an internal or an upstream error. Sent again up to WEATHER_ATTEMPTS times in all.
-WEATHER_STATUSES = frozenset({429, 500, 502})
-WEATHER_ATTEMPTS = 3
-# The first wait after a 500 or 502; it doubles with each attempt (a 429 says its own wait).
-WEATHER_BACKOFF_S = 0.25
-
-
-T = TypeVar("T")
 
 
 class RailsRefusal(Exception):
@@ -116,73 +95,6 @@ class RequestBudgetExceeded(BaseException):
     `Exception` to record, replay and shrink a failing case, and a spent budget must stop the
     run, not become a failing example that is replayed (refused again) many times over.
     """
-
-
-@dataclass
-class Ledger:
-    """The run-wide numbers the rails keep (clock readings are `time.monotonic`, system-wide)."""
-
-    sent: int = 0
-    next_slot: float = -math.inf
-    paused_until: float = -math.inf
-    # Jobs each process started and has not yet seen end: what settle will need.
-    open_jobs: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class Weather:
-    """The target's bad moments, by (operation, status): retried, and still there at the end."""
-
-    retried: Counter[tuple[str, int]] = field(default_factory=Counter)
-    persisted: Counter[tuple[str, int]] = field(default_factory=Counter)
-
-    def to_dict(self) -> dict[str, dict[str, int]]:
-        return {
-            "retried": {f"{op} {status}": n for (op, status), n in self.retried.items()},
-            "persisted": {f"{op} {status}": n for (op, status), n in self.persisted.items()},
-        }
-
-
-class LedgerStore(Protocol):
-    def update(self, change: Callable[[Ledger], T]) -> T:
-        """Apply `change` to the ledger atomically and return what it returns."""
-
-
-class MemoryLedgerStore:
-    """The ledger of one process."""
-
-    def __init__(self) -> None:
-        self._ledger = Ledger()
-        self._lock = threading.Lock()
-
-    def update(self, change: Callable[[Ledger], T]) -> T:
-        with self._lock:
-            return change(self._ledger)
-
-
-class FileLedgerStore:
-    """The ledger in a file under an exclusive lock: shared by every process of a run."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    def update(self, change: Callable[[Ledger], T]) -> T:
-        with self._lock, open(self.path, "a+", encoding="utf-8") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.seek(0)
-            text = handle.read()
-            ledger = Ledger(**json.loads(text)) if text else Ledger()
-            result = change(ledger)
-            handle.seek(0)
-            handle.truncate()
-            # JSON has no infinity; the ledger's "never" is written as a very old reading.
-            handle.write(json.dumps({k: _finite(v) for k, v in asdict(ledger).items()}))
-            return result
-
-
-def _finite(value: object) -> object:
-    return -1e300 if value == -math.inf else value
 
 
 class Rails:
@@ -271,16 +183,12 @@ class Rails:
         idempotent = operation.idempotent if operation else method.lower() in IDEMPOTENT_METHODS
         safe = status == 429 or idempotent or not created
         again = attempt < WEATHER_ATTEMPTS and safe
-        self.note_weather(label, status, retried=again)
+        self.weather.note(label, status, retried=again)
         if not again:
             return False
         if status != 429:
             self.sleep(WEATHER_BACKOFF_S * 2 ** (attempt - 1))
         return True
-
-    def note_weather(self, operation: str, status: int, *, retried: bool) -> None:
-        """Count one 429 or 5xx: sent again (`retried`), or the last answer the run got."""
-        (self.weather.retried if retried else self.weather.persisted)[(operation, status)] += 1
 
     def jobs_open(self, count: int) -> None:
         """How many jobs this process started and has not seen end (the settle reserve)."""

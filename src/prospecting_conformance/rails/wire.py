@@ -31,12 +31,8 @@ from requests.adapters import HTTPAdapter
 from schemathesis.engine import context as engine_context
 from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
 
-from prospecting_conformance.rails.gate import (
-    WEATHER_STATUSES,
-    BudgetRefusal,
-    Rails,
-    RequestBudgetExceeded,
-)
+from prospecting_conformance.rails.gate import BudgetRefusal, Rails, RequestBudgetExceeded
+from prospecting_conformance.rails.weather import WEATHER_STATUSES
 
 __all__ = [
     "RETRY_ON",

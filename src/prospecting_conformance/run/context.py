@@ -24,7 +24,8 @@ from prospecting_conformance.checks.schema import check_response
 from prospecting_conformance.core.findings import Finding, raise_for_findings
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
-from prospecting_conformance.rails.gate import FileLedgerStore, MemoryLedgerStore, Rails
+from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.rails.ledger import FileLedgerStore, MemoryLedgerStore
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from prospecting_conformance.checks.jobs import check_accepted_job
-from prospecting_conformance.checks.lifecycle import JobTracker, wait_for_terminal_status
-from prospecting_conformance.client.api import ForeignURLRefused, ProspectingClient
+from prospecting_conformance.checks.lifecycle import JobTracker
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import ForeignURLRefused
 from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
 from prospecting_conformance.core.observed import Observed
+from prospecting_conformance.run.poller import wait_for_terminal_status
 
 __all__ = [
     "POLL_INTERVAL_S",

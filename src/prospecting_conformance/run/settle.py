@@ -2,16 +2,17 @@
 
 At the end of a run every job the run saw and never saw terminal is looked up, cancelled if
 it is still going, and looked up again; whatever is still not terminal is listed so that an
-operator can deal with it.
+operator can deal with it. Settle sends through the client, on the run's rails, with the
+reserve the budget kept for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from prospecting_conformance.checks.lifecycle import TERMINAL
-from prospecting_conformance.client.api import ProspectingClient, ProspectingClientError
+from prospecting_conformance.client.api import OperationOptions, ProspectingClient
+from prospecting_conformance.client.errors import ProspectingClientError
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.rails.gate import Rails, RailsRefusal, RequestBudgetExceeded
 from prospecting_conformance.run.record import TrackedJob
@@ -33,26 +34,32 @@ def settle_jobs(target: TargetConfig, jobs: Mapping[str, TrackedJob], rails: Rai
     left = []
     with ProspectingClient(target, rails=rails, settling=True) as client:
         for job_id, group in sorted(unfinished.items()):
-            try:
-                status = _job_status(client, "getProspectingJob", job_id, group)
-                if status not in TERMINAL:
-                    _job_status(client, "cancelProspectingJob", job_id, group)
-                    status = _job_status(client, "getProspectingJob", job_id, group)
-            except (ProspectingClientError, RailsRefusal, RequestBudgetExceeded):
-                status = None
+            status = _settle(client, job_id, group)
             if status not in TERMINAL:
                 left.append(f"{job_id} ({group}: {status or 'unknown'})")
     return left
 
 
-def _job_status(client: ProspectingClient, operation_id: str, job_id: str, group: str) -> Any:
+def _settle(client: ProspectingClient, job_id: str, group: str) -> str | None:
+    """Look the job up, cancel it if it is still going, look again: its last status known."""
     target = client.config
-    params = {"accountGroupId": group, "jobId": job_id}
-    observed: Observed
     # A job of the foreign group (tenancy tests): only that group's key reaches it.
     foreign = group != target.account_group_id and target.foreign_key_all is not None
-    observed = client.request(
-        operation_id, path_params=params, key="foreign_all" if foreign else "all"
-    )
-    data = observed.body.get("data") if observed.body and observed.status == 200 else None
-    return data.get("status") if isinstance(data, dict) else None
+    options: OperationOptions = {
+        "key": "foreign_all" if foreign else "all",
+        "account_group_id": group,
+    }
+    try:
+        status = _status(client.get_job(job_id, **options))
+        if status not in TERMINAL:
+            client.cancel_job(job_id, **options)
+            status = _status(client.get_job(job_id, **options))
+    except (ProspectingClientError, RailsRefusal, RequestBudgetExceeded):
+        return None
+    return status
+
+
+def _status(observed: Observed) -> str | None:
+    job = observed.data
+    status = job.get("status") if job is not None else None
+    return status if isinstance(status, str) else None

@@ -7,13 +7,13 @@ regressed" by the exit status alone.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import httpx
 
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import MissingRoleKey, TransportFailure
 from prospecting_conformance.rails.gate import Rails
-from prospecting_conformance.rails.wire import RailsTransport
 from prospecting_conformance.target.config import ENV_VARS, TargetConfig
 
 __all__ = ["EXIT_MISCONFIGURED", "EXIT_TARGET_DOWN", "PreflightError", "preflight"]
@@ -21,6 +21,9 @@ __all__ = ["EXIT_MISCONFIGURED", "EXIT_TARGET_DOWN", "PreflightError", "prefligh
 # sysexits.h: EX_CONFIG and EX_UNAVAILABLE; pytest itself uses 0-5.
 EXIT_MISCONFIGURED = 78
 EXIT_TARGET_DOWN = 69
+
+# How often a refused connection is tried again while the server may still be starting.
+RECONNECT_S = 0.05
 
 
 @dataclass
@@ -36,56 +39,57 @@ def preflight(target: TargetConfig, rails: Rails, *, wait_s: float = 0.0) -> Non
     """Raise PreflightError unless the target answers the saved-searches list with a 200.
 
     `wait_s` keeps retrying refused connections that long (a server that is still starting).
-    The request goes through the run's rails like any other: it counts in the budget.
+    The request goes through the client and the run's rails like any other: it counts in the
+    budget, and waits on the rails' clock.
     """
-    credential = target.credential("all")
-    if credential is None:
-        raise PreflightError(
-            f"{ENV_VARS['key_all']} is not set: the suite needs a key with every scope.",
-            EXIT_MISCONFIGURED,
-        )
-    url = (
-        f"{target.base_url.rstrip('/')}/v1/accounts/{target.account_group_id}"
-        "/sales-navigator/saved-searches"
-    )
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            with httpx.Client(transport=RailsTransport(rails), timeout=10.0) as client:
-                response = client.get(url, headers={target.auth_header: credential.reveal()})
-            break
-        except httpx.ConnectError as exc:
-            if time.monotonic() < deadline:
-                time.sleep(0.05)
-                continue
-            raise PreflightError(
-                f"target {target.base_url} is down or unreachable ({type(exc).__name__}): "
-                f"check {ENV_VARS['base_url']}.",
-                EXIT_TARGET_DOWN,
-            ) from None
-        except httpx.HTTPError as exc:
-            raise PreflightError(
-                f"target {target.base_url} did not answer ({type(exc).__name__}): "
-                f"check {ENV_VARS['base_url']}.",
-                EXIT_TARGET_DOWN,
-            ) from None
-    if response.status_code in (401, 403):
+    with ProspectingClient(target, rails=rails) as client:
+        status = _list_status(client, wait_s)
+    if status in (401, 403):
         raise PreflightError(
             f"target {target.base_url} rejected {ENV_VARS['key_all']} for account group "
-            f"{target.account_group_id!r} with {response.status_code}: check the key, "
+            f"{target.account_group_id!r} with {status}: check the key, "
             f"{ENV_VARS['account_group_id']}, {ENV_VARS['auth_header']} and "
             f"{ENV_VARS['auth_prefix']}.",
             EXIT_MISCONFIGURED,
         )
-    if response.status_code == 404:
+    if status == 404:
         raise PreflightError(
             f"target {target.base_url} has no saved-searches endpoint (404): check that "
             f"{ENV_VARS['base_url']} is the API's root.",
             EXIT_MISCONFIGURED,
         )
-    if response.status_code >= 500:
+    if status >= 500:
         raise PreflightError(
-            f"target {target.base_url} is unhealthy: the preflight request got "
-            f"{response.status_code}.",
+            f"target {target.base_url} is unhealthy: the preflight request got {status}.",
             EXIT_TARGET_DOWN,
         )
+
+
+def _list_status(client: ProspectingClient, wait_s: float) -> int:
+    """The status the saved-searches list answers with the all-scopes key."""
+    deadline = client.clock() + wait_s
+    while True:
+        try:
+            return client.list_saved_searches().status
+        except MissingRoleKey:
+            raise PreflightError(
+                f"{ENV_VARS['key_all']} is not set: the suite needs a key with every scope.",
+                EXIT_MISCONFIGURED,
+            ) from None
+        except TransportFailure as failure:
+            refused = issubclass(failure.error_type, httpx.ConnectError)
+            if refused and client.clock() < deadline:
+                client.sleep(RECONNECT_S)
+                continue
+            raise _unreachable(client.config, failure.error_type) from None
+        except httpx.HTTPError as exc:
+            # An answer that could not be read (a broken encoding) is no answer either.
+            raise _unreachable(client.config, type(exc)) from None
+
+
+def _unreachable(target: TargetConfig, error: type[Exception]) -> PreflightError:
+    how = "is down or unreachable" if issubclass(error, httpx.ConnectError) else "did not answer"
+    return PreflightError(
+        f"target {target.base_url} {how} ({error.__name__}): check {ENV_VARS['base_url']}.",
+        EXIT_TARGET_DOWN,
+    )

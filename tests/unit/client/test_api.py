@@ -10,17 +10,21 @@ import httpx
 import pytest
 import respx
 
-from prospecting_conformance.client.api import (
+from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.client.errors import (
     ForeignURLRefused,
     MissingRoleKey,
-    ProspectingClient,
-    RequestBudgetExceeded,
     TransportFailure,
-    WritesNotAllowed,
 )
 from prospecting_conformance.core.clock import FakeClock
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.rails.gate import DEFAULT_RETRY_AFTER_S, JITTER_ALLOWANCE_S
+from prospecting_conformance.rails.gate import (
+    DEFAULT_RETRY_AFTER_S,
+    JITTER_ALLOWANCE_S,
+    Rails,
+    RequestBudgetExceeded,
+    WritesNotAllowed,
+)
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 
@@ -42,6 +46,12 @@ def error(code: str) -> dict[str, object]:
     }
 
 
+def client_for(config: TargetConfig, spec: Spec, clock: FakeClock) -> ProspectingClient:
+    """A client whose rails wait on the fake clock, so that no test really waits."""
+    rails = Rails(config, spec=spec, clock=clock.now, sleep=clock.sleep)
+    return ProspectingClient(config, spec=spec, rails=rails)
+
+
 @pytest.fixture
 def api() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=BASE_URL, assert_all_called=True) as router:
@@ -56,7 +66,7 @@ def test_the_key_travels_in_the_configured_header_with_its_prefix(
     route = api.get(LIST_PATH).respond(200, json=OK)
 
     # When the client lists saved searches
-    with ProspectingClient(bearer, spec=spec, clock=clock.now, sleep=clock.sleep) as client:
+    with client_for(bearer, spec, clock) as client:
         client.list_saved_searches()
 
     # Then the key is sent there, and nowhere else
@@ -91,7 +101,7 @@ def test_which_key_is_sent(
 def test_a_role_without_a_key_is_refused_before_sending(client: ProspectingClient) -> None:
     with pytest.raises(MissingRoleKey, match="PROSPECTING_KEY_PROSPECTS_READ"):
         client.get_prospect("ACwAAA0001", key="prospects_read")
-    assert client.requests_sent == 0
+    assert client.rails.requests_sent == 0
 
 
 @pytest.mark.parametrize("status", [200, 401, 403, 429, 500, 502, 503])
@@ -138,6 +148,75 @@ def test_the_five_operations_use_the_spec_paths_and_methods(
     assert observed[1].exchange.request_body == (
         '{"source":"sales_navigator","savedSearchId":"ss-1"}'
     )
+
+
+BODY = {"source": "sales_navigator", "savedSearchId": "ss-1"}
+Named = Callable[..., Observed]
+
+# Each operation as `request` sends it, where the spec says it goes, and its named method.
+OPERATIONS = [
+    pytest.param(
+        "listSalesNavigatorSavedSearches",
+        {},
+        ("GET", "/v1/accounts/{group}/sales-navigator/saved-searches"),
+        lambda c, **options: c.list_saved_searches(**options),
+        id="listSalesNavigatorSavedSearches",
+    ),
+    pytest.param(
+        "startProspectingJob",
+        {"json": BODY},
+        ("POST", "/v1/accounts/{group}/prospecting"),
+        lambda c, **options: c.start_job(BODY, **options),
+        id="startProspectingJob",
+    ),
+    pytest.param(
+        "getProspectingJob",
+        {"path_params": {"jobId": "job-1"}},
+        ("GET", "/v1/accounts/{group}/prospecting/job-1"),
+        lambda c, **options: c.get_job("job-1", **options),
+        id="getProspectingJob",
+    ),
+    pytest.param(
+        "cancelProspectingJob",
+        {"path_params": {"jobId": "job-1"}},
+        ("POST", "/v1/accounts/{group}/prospecting/job-1/cancel"),
+        lambda c, **options: c.cancel_job("job-1", **options),
+        id="cancelProspectingJob",
+    ),
+    pytest.param(
+        "getProspectByProviderId",
+        {"path_params": {"providerId": "AC/1"}},
+        ("GET", "/v1/accounts/{group}/prospects/by-provider-id/AC%2F1"),
+        lambda c, **options: c.get_prospect("AC/1", **options),
+        id="getProspectByProviderId",
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation_id", "params", "where", "named"), OPERATIONS)
+def test_request_sends_each_operation_where_the_spec_says_as_its_named_method_does(
+    api: respx.MockRouter,
+    client: ProspectingClient,
+    operation_id: str,
+    params: dict[str, object],
+    where: tuple[str, str],
+    named: Named,
+) -> None:
+    # Given the operation's route in another account group
+    method, path = where
+    route = api.request(method, path.format(group="ag-2")).respond(200, json=OK)
+    options = {"key": "prospecting_read", "account_group_id": "ag-2", "headers": {"X-Case": "c"}}
+
+    # When it is sent by its id, then by its name, with the same key, group and headers
+    by_id = client.request(operation_id, **params, **options)  # type: ignore[arg-type]
+    by_name = named(client, **options)
+
+    # Then both are that operation, and both requests are the same, the role's key included
+    assert (by_id.operation_id, by_name.operation_id) == (operation_id, operation_id)
+    first, second = (call.request for call in route.calls)
+    assert (first.method, first.url, first.content) == (second.method, second.url, second.content)
+    assert first.headers == second.headers
+    assert (first.headers["X-API-Key"], first.headers["X-Case"]) == (KEY_READ, "c")
 
 
 def test_a_key_never_appears_in_repr_exchange_or_logs(
@@ -195,7 +274,7 @@ def test_the_request_budget_stops_the_client_with_a_clear_error(
     route = api.get(LIST_PATH).respond(200, json=OK)
     small = dataclasses.replace(config, max_requests=5)
 
-    with ProspectingClient(small, spec=spec, clock=clock.now, sleep=clock.sleep) as client:
+    with client_for(small, spec, clock) as client:
         client.list_saved_searches()
         client.list_saved_searches()
         with pytest.raises(
@@ -227,7 +306,7 @@ def test_without_permission_to_write_no_job_is_started_or_cancelled(
     read_only = dataclasses.replace(config, allow_writes=False)
     with (
         respx.mock(base_url=BASE_URL, assert_all_called=False) as router,
-        ProspectingClient(read_only, spec=spec, clock=clock.now, sleep=clock.sleep) as client,
+        client_for(read_only, spec, clock) as client,
     ):
         route = router.route().respond(200, json=OK)
 
@@ -379,4 +458,4 @@ def test_a_relative_location_is_followed_on_the_target(
 def test_a_location_on_another_host_gets_no_key(client: ProspectingClient) -> None:
     with pytest.raises(ForeignURLRefused, match=r"https://evil\.test/job-1"):
         client.get_url("https://evil.test/job-1")
-    assert client.requests_sent == 0
+    assert client.rails.requests_sent == 0

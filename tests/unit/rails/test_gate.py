@@ -10,12 +10,12 @@ import pytest
 from prospecting_conformance.core.clock import FakeClock
 from prospecting_conformance.rails.gate import (
     JITTER_ALLOWANCE_S,
-    FileLedgerStore,
     HostNotAllowed,
     Rails,
     RequestBudgetExceeded,
     WritesNotAllowed,
 )
+from prospecting_conformance.rails.ledger import FileLedgerStore
 from prospecting_conformance.target.config import TargetConfig
 
 URL = "https://api.test/v1/accounts/ag-1/sales-navigator/saved-searches"
@@ -159,3 +159,17 @@ def test_the_budget_is_shared_by_the_processes_of_a_run(
 
     with pytest.raises(RequestBudgetExceeded):
         workers[1].admit("GET", URL)
+
+
+def test_weather_is_counted_not_printed(
+    config: TargetConfig, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rails = rails_for(config, clock)
+
+    rails.weather.note("getProspectingJob", 502, retried=True)
+    rails.weather.note("getProspectingJob", 502, retried=False)
+
+    assert rails.weather.retried == {("getProspectingJob", 502): 1}
+    assert rails.weather.persisted == {("getProspectingJob", 502): 1}
+    # The counts reach the summary; a line per 5xx on stderr would only be noise in CI logs.
+    assert capsys.readouterr() == ("", "")
