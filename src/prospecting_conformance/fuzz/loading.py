@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from prospecting_conformance.core.http import READ_METHODS
 from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
+from prospecting_conformance.fuzz.transport import railed_schema
 from prospecting_conformance.rails.gate import Rails
-from prospecting_conformance.rails.wire import railed_schema
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.profiles import PROFILE_SETTINGS

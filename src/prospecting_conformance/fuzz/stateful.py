@@ -18,8 +18,8 @@ from schemathesis.engine import events
 from schemathesis.engine.run import PhaseName
 
 from prospecting_conformance.fuzz.loading import fuzz_schema
+from prospecting_conformance.fuzz.transport import railed_engine_sessions
 from prospecting_conformance.rails.gate import Rails, RequestBudgetExceeded
-from prospecting_conformance.rails.wire import railed_engine_sessions
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec

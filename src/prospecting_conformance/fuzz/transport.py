@@ -1,0 +1,84 @@
+"""schemathesis sends through the rails: its cases, its auth probes and its engine's sessions.
+
+schemathesis sends some requests (auth probes, the stateful phase and its capability
+probes) outside any session the suite could hand it, so the rails' requests adapter goes on
+at the points it cannot avoid: a schema whose transport mounts the adapter on whatever session
+it uses, and the engine's own session factory while the stateful phase runs.
+
+The wire witness selftests (tests/selftest/test_rails_on_the_wire.py) count what reaches the
+target through a recording proxy: an upgrade of schemathesis that opens a new path around
+these points shows there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+import requests
+from schemathesis.engine import context as engine_context
+from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
+
+from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.rails.wire import RailsAdapter, mount_rails
+
+__all__ = ["railed_engine_sessions", "railed_schema"]
+
+
+class _RailedTransport(RequestsTransport):
+    """schemathesis' requests transport with the rails' adapter on whatever session it uses.
+
+    Without a session (generated cases, and the auth probes, which drop the run's session on
+    purpose) it would open a plain one; the run's own railed session stands in for it.
+    """
+
+    def __init__(self, adapter: RailsAdapter) -> None:
+        super().__init__()
+        # Serializers are registered on schemathesis' own transport object: share its registry
+        # (the same dict), so every media type it can send, this one can.
+        self._serializers = REQUESTS_TRANSPORT._serializers
+        self.adapter = adapter
+        self.session = mount_rails(requests.Session(), adapter)
+
+    def send(self, case: Any, *, session: requests.Session | None = None, **kwargs: Any) -> Any:
+        if session is None:
+            session = self.session
+        elif not isinstance(session.get_adapter("http://"), RailsAdapter):
+            mount_rails(session, self.adapter)
+        return super().send(case, session=session, **kwargs)
+
+
+def railed_schema(schema: Any, rails: Rails) -> Any:
+    """`schema`, sending through the rails; its clones (include, exclude) do too.
+
+    schemathesis reads a schema's transport from a property of its class and clones a schema
+    through `self.__class__`, so the one place that holds for every request and every clone is
+    a subclass that answers the railed transport.
+    """
+    transport = _RailedTransport(RailsAdapter(rails))
+    railed = type(
+        f"Railed{type(schema).__name__}",
+        (type(schema),),
+        {"transport": property(lambda self: transport)},
+    )
+    schema.__class__ = railed
+    return schema
+
+
+@contextmanager
+def railed_engine_sessions(rails: Rails) -> Iterator[None]:
+    """While open, every session schemathesis' engine makes sends through the rails.
+
+    The engine builds its sessions, and the capability probes it sends before a phase, with
+    `engine.context.make_session`, looked up at call time; it offers no other way in.
+    """
+    adapter = RailsAdapter(rails, in_worker_thread=True)
+    make_session = engine_context.make_session
+
+    def railed_make_session(*args: Any, **kwargs: Any) -> requests.Session:
+        return mount_rails(make_session(*args, **kwargs), adapter)
+
+    with mock.patch.object(engine_context, "make_session", railed_make_session):
+        yield
