@@ -27,7 +27,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from prospecting_conformance.target.config import WRITE_SCOPE
-from prospecting_conformance.target.settings import SPEC_VAR
+from prospecting_conformance.target.settings import spec_path
 
 __all__ = [
     "DEFAULT_SPEC_PATH",
@@ -225,7 +225,7 @@ class Spec:
 
 def load_spec(path: str | os.PathLike[str] | None = None) -> Spec:
     """Load the spec from `path`, `$PROSPECTING_SPEC`, or the project's `openapi/` file."""
-    chosen = Path(path or os.environ.get(SPEC_VAR) or DEFAULT_SPEC_PATH)
+    chosen = Path(path or spec_path() or DEFAULT_SPEC_PATH)
     return _load_cached(chosen.resolve())
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "run_seed",
     "run_target",
     "shrink",
+    "spec_path",
     "step_summary_path",
     "user_environment",
 ]
@@ -205,6 +206,12 @@ def reference_variations() -> tuple[str, ...]:
 def ledger_path() -> Path | None:
     """The file the run's processes share the rails' ledger in (None: this process only)."""
     path = os.environ.get(LEDGER_VAR)
+    return Path(path) if path else None
+
+
+def spec_path() -> Path | None:
+    """The spec a user points the run at instead of the one the package carries, if any."""
+    path = os.environ.get(SPEC_VAR)
     return Path(path) if path else None
 
 
