@@ -38,11 +38,10 @@ class KeyAuth(httpx.Auth):
     @classmethod
     def for_role(cls, config: TargetConfig, role: KeyName) -> KeyAuth:
         """The role's key with the target's prefix; `MissingRoleKey` if the target has none."""
-        key: Secret | None = getattr(config, KEY_FIELDS[role])
-        if key is None:
+        credential = config.credential(role)
+        if credential is None:
             raise MissingRoleKey(role)
-        prefixed = key.derive(lambda value: config.auth_prefix + value)
-        return cls(config.auth_header, prefixed, label=f"${ENV_VARS[KEY_FIELDS[role]]}")
+        return cls(config.auth_header, credential, label=f"${ENV_VARS[KEY_FIELDS[role]]}")
 
     @classmethod
     def raw(cls, config: TargetConfig, value: HeaderValue) -> KeyAuth:
