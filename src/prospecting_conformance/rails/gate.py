@@ -84,7 +84,8 @@ class BudgetRefusal(RailsRefusal):
 
     schemathesis' engine runs the stateful phase in a thread of its own: there a
     `RequestBudgetExceeded` would end the thread silently. The engine reports this error as a
-    failed step instead, and the loop that reads its events stops the run (`fuzz.stateful.run_stateful`).
+    failed step instead, and the loop that reads its events stops the run
+    (`fuzz.stateful.run_stateful`).
     """
 
 

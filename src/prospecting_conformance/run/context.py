@@ -14,7 +14,6 @@ import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from prospecting_conformance.checks.envelope import TraceIds, check_content_type, check_envelope
@@ -91,17 +90,13 @@ class RunContext:
         where = (observed.operation_id, observed.status, observed.trace_id)
         if observed.trace_id:
             self.recorder.saw("traceIds", observed.trace_id, *where)
-        if observed.operation_id == "startProspectingJob" and 200 <= observed.status <= 299:
-            data = (observed.body or {}).get("data")
-            if isinstance(data, dict) and isinstance(data.get("id"), str):
-                self.recorder.saw("startedJobIds", data["id"], *where)
+        job_id = (observed.data or {}).get("id")
+        if observed.operation_id == "startProspectingJob" and isinstance(job_id, str):
+            self.recorder.saw("startedJobIds", job_id, *where)
 
     def _track_job(self, observed: Observed) -> None:
-        if observed.operation_id not in JOB_OPERATIONS or not 200 <= observed.status < 300:
-            return
-        body: Any = observed.json
-        job = body.get("data") if isinstance(body, dict) else None
-        if isinstance(job, dict) and isinstance(job.get("id"), str):
+        job = observed.data if observed.operation_id in JOB_OPERATIONS else None
+        if job is not None and isinstance(job.get("id"), str):
             status = job.get("status") if isinstance(job.get("status"), str) else None
             self.recorder.track_job(job["id"], self._account_group(observed.url), status)
             self.rails.jobs_open(
