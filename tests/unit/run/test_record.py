@@ -19,16 +19,16 @@ from prospecting_conformance.core.findings import Exchange, Finding
 from prospecting_conformance.run.record import RecordedFinding, RunRecord, Sighting, TrackedJob
 from prospecting_conformance.run.replay import Step
 
-CANCEL = Exchange(
+START = Exchange(
     "POST",
-    "http://127.0.0.1:8080/v1/accounts/ag-1/prospecting/job-1/cancel",
-    {"x-api-key": "$PROSPECTING_KEY_ALL"},
-    None,
-    409,
-    {"content-type": "application/json"},
-    '{"success": false}',
+    "http://127.0.0.1:8080/v1/accounts/ag-1/prospecting",
+    {"x-api-key": "$PROSPECTING_KEY_ALL", "content-type": "application/json"},
+    '{"source": "sales_navigator", "savedSearchId": "ss-1"}',
+    202,
+    {"location": "/v1/accounts/ag-1/prospecting/job-1"},
+    '{"success": true, "data": {"id": "job-1", "status": "queued"}}',
 )
-L4 = Finding("L4", "cancelProspectingJob", "cancel again is 409", 409, "t-1", CANCEL)
+L1 = Finding("L1", "startProspectingJob", "no Location header", 202, "t-1", START)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ L4 = Finding("L4", "cancelProspectingJob", "cancel again is 409", 409, "t-1", CA
             RunRecord(
                 findings=[
                     RecordedFinding(
-                        L4, 2, {"t::b", "t::a"}, [Step("cancelProspectingJob", 0.5, CANCEL)]
+                        L1, 2, {"t::b", "t::a"}, [Step("startProspectingJob", 0.5, START)]
                     )
                 ]
             ),
@@ -130,19 +130,19 @@ def test_a_job_written_with_its_group_only_has_no_test_and_no_status() -> None:
 
 
 def test_a_finding_written_without_steps_reads_back_with_no_steps() -> None:
-    written = RecordedFinding(L4, 1, {"t::a"}).to_dict()
+    written = RecordedFinding(L1, 1, {"t::a"}).to_dict()
     del written["steps"]
 
-    assert RecordedFinding.from_dict(written) == RecordedFinding(L4, 1, {"t::a"}, [])
+    assert RecordedFinding.from_dict(written) == RecordedFinding(L1, 1, {"t::a"}, [])
 
 
 def test_adding_the_same_finding_seen_elsewhere_sums_counts_and_joins_tests() -> None:
-    here = RecordedFinding(L4, 2, {"t::a"}, [Step("cancelProspectingJob", 0.0, CANCEL)])
+    here = RecordedFinding(L1, 2, {"t::a"}, [Step("startProspectingJob", 0.0, START)])
 
-    here.add(RecordedFinding(L4, 3, {"t::b", "t::a"}))
+    here.add(RecordedFinding(L1, 3, {"t::b", "t::a"}))
 
     assert (here.count, here.tests) == (5, {"t::a", "t::b"})
-    assert here.steps == [Step("cancelProspectingJob", 0.0, CANCEL)]
+    assert here.steps == [Step("startProspectingJob", 0.0, START)]
 
 
 def test_a_sighting_is_written_as_a_list_in_field_order() -> None:
