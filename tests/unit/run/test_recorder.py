@@ -186,3 +186,23 @@ def test_merging_adds_statuses_weather_and_keeps_each_reason_once() -> None:
     assert merged.weather["retried"] == Counter({"getProspectingJob 429": 4})
     assert merged.incomplete == ["budget spent"]
     assert {e.key: e.count for e in merged.findings}[("L4", "cancelProspectingJob", 409)] == 4
+
+
+def test_merging_workers_adds_counts_and_keeps_each_finding_once() -> None:
+    def recorded(*keys: tuple[str, str, int]) -> RunRecord:
+        recorder = Recorder()
+        recorder.current_test = "tests/conformance/test_x.py::test_y"
+        recorder.record(
+            [Finding(rule, operation, "m", status, "t") for rule, operation, status in keys]
+        )
+        return recorder.snapshot()
+
+    first = recorded(("E4", "getProspectingJob", 200))
+    second = recorded(("E4", "getProspectingJob", 200), ("S3", "x", 500))
+
+    merged = merge([first, second])
+
+    assert [(entry.key, entry.count) for entry in merged.findings] == [
+        (("E4", "getProspectingJob", 200), 2),
+        (("S3", "x", 500), 1),
+    ]

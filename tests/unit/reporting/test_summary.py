@@ -1,4 +1,4 @@
-"""The reporting library on its own: curl reproductions, baselines, the verdict, merging.
+"""The summary's verdict: the decisions between a run's record and its exit status.
 
 The selftests run whole faulted runs; these pin down the decisions in between, where a
 mistake would turn a regression into a pass (or a known issue into a blocker).
@@ -7,124 +7,18 @@ mistake would turn a regression into a pass (or a known issue into a blocker).
 from __future__ import annotations
 
 import json
-import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from prospecting_conformance.core.findings import Exchange, Finding
-from prospecting_conformance.reporting.baseline import (
-    Baseline,
-    BaselineError,
-    baseline_from_findings,
-)
-from prospecting_conformance.reporting.curl import curl_command
+from prospecting_conformance.core.findings import Finding
+from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
-from prospecting_conformance.run.record import RecordedFinding, RunRecord, TrackedJob
-from prospecting_conformance.run.recorder import Recorder, merge
+from prospecting_conformance.run.record import RunRecord, TrackedJob
+from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.model import Spec
-
-EXCHANGE = Exchange(
-    method="POST",
-    url="http://127.0.0.1:8080/v1/accounts/ag-1/prospecting",
-    request_headers={
-        "host": "127.0.0.1:8080",
-        "user-agent": "python-httpx",
-        "x-api-key": "Bearer $PROSPECTING_KEY_ALL",
-        "content-type": "application/json",
-    },
-    request_body='{"savedSearchId": "it\'s"}',
-    status=500,
-    response_headers={"content-type": "application/json"},
-    response_body="{}",
-)
-
-
-def test_curl_keeps_the_key_variable_expandable_and_drops_client_noise() -> None:
-    command = curl_command(EXCHANGE)
-
-    assert command.startswith("curl -sS -i -X POST 'http://127.0.0.1:8080/v1/")
-    assert "-H 'x-api-key: Bearer '\"$PROSPECTING_KEY_ALL\"" in command
-    assert "user-agent" not in command
-    assert "host:" not in command
-
-
-@pytest.mark.parametrize(
-    ("value", "quoted"),
-    [
-        pytest.param("plain", "'plain'", id="literal-single-quoted"),
-        pytest.param("it's", "'it'\"'\"'s'", id="single-quote-escaped"),
-        pytest.param("$PROSPECTING_KEY_ALL", '"$PROSPECTING_KEY_ALL"', id="variable-alone"),
-        pytest.param(
-            "Bearer $PROSPECTING_KEY_ALL now",
-            "'Bearer '\"$PROSPECTING_KEY_ALL\"' now'",
-            id="variable-inside-literal",
-        ),
-        pytest.param("$(rm -rf /) $home", "'$(rm -rf /) $home'", id="no-other-expansion"),
-        pytest.param("", "''", id="empty"),
-    ],
-)
-def test_curl_quotes_literals_and_leaves_only_variables_expandable(value: str, quoted: str) -> None:
-    exchange = Exchange("GET", value)
-
-    assert curl_command(exchange, "-sS") == f"curl -sS -X GET {quoted}"
-
-
-def test_curl_command_is_valid_shell_that_expands_the_key(tmp_path: Path) -> None:
-    # Given a fake curl that prints its arguments, one a line
-    fake = tmp_path / "curl"
-    fake.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n')
-    fake.chmod(0o755)
-
-    # When the reproduction runs with the key in the environment
-    printed = subprocess.run(
-        ["bash", "-c", curl_command(EXCHANGE)],
-        env={"PATH": f"{tmp_path}:/usr/bin:/bin", "PROSPECTING_KEY_ALL": "k-123"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-
-    # Then curl receives the real key and the body unchanged, quote included
-    assert "x-api-key: Bearer k-123" in printed
-    assert '{"savedSearchId": "it\'s"}' in printed
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        pytest.param(None, "no such file", id="missing-file"),
-        pytest.param("not json", "not a JSON file", id="not-json"),
-        pytest.param(
-            '{"entries": [{"rule": "L5"}]}',
-            "'operation' is a required",
-            id="entry-without-operation",
-        ),
-        pytest.param('{"items": []}', "'entries' is a required", id="no-entries-key"),
-        pytest.param(
-            '{"entries": [{"rule": "Z9", "operation": "x", "ticket": "T"}]}',
-            "entries/0/rule: 'Z9' is not one of",
-            id="unknown-rule",
-        ),
-        pytest.param(
-            '{"entries": [{"rule": "L5", "operation": "x", "ticket": "T", "status": "409"}]}',
-            "entries/0/status",
-            id="status-not-a-number",
-        ),
-    ],
-)
-def test_an_unreadable_baseline_is_refused_with_its_path(
-    tmp_path: Path, content: str | None, message: str
-) -> None:
-    path = tmp_path / "baseline.json"
-    if content is not None:
-        path.write_text(content)
-
-    with pytest.raises(BaselineError, match=message) as raised:
-        Baseline.load(path)
-    assert str(path) in str(raised.value)
 
 
 def _finding(rule: str, operation: str, status: int) -> Finding:
@@ -342,29 +236,3 @@ def test_incomplete_and_interrupted_runs_never_pass(
 
     assert (summary.verdict, summary.exit_status) == (verdict, exit_status)
     assert all(f"incomplete: {r}" in summary.reasons for r in incomplete)
-
-
-def test_the_baseline_writer_keeps_the_tests_that_found_each_entry(spec: Spec) -> None:
-    finding = RecordedFinding(_finding(*L5), count=1, tests={"t::b", "t::a"})
-
-    written = baseline_from_findings([finding], "T-9")
-
-    assert written["entries"] == [
-        {
-            "rule": "L5",
-            "operation": "cancelProspectingJob",
-            "status": 200,
-            "ticket": "T-9",
-            "tests": ["t::a", "t::b"],
-        }
-    ]
-
-
-def test_merging_workers_adds_counts_and_keeps_each_finding_once() -> None:
-    first = _record(_finding("E4", "getProspectingJob", 200))
-    second = _record(_finding("E4", "getProspectingJob", 200), _finding("S3", "x", 500))
-
-    merged = merge([first, second])
-
-    counts = {entry.key: entry.count for entry in merged.findings}
-    assert counts == {("E4", "getProspectingJob", 200): 2, ("S3", "x", 500): 1}

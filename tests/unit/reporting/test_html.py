@@ -1,0 +1,62 @@
+"""report.html: one offline file, findings grouped under their rule, nothing from the target
+rendered as markup."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from prospecting_conformance.reporting.document import Summary
+from prospecting_conformance.reporting.html import render_html
+
+
+def test_findings_are_grouped_under_their_rule_in_the_summarys_order(
+    faulted_summary: Summary,
+) -> None:
+    html = render_html(faulted_summary)
+
+    assert re.findall(r'<section class="rule" id="rule-(\w+)">', html) == ["L4", "P1"]
+    assert re.findall(r'data-rule="(\w+)"', html) == ["L4", "P1"]
+
+
+@pytest.mark.parametrize(
+    ("shown", "why"),
+    [
+        pytest.param('<span class="verdict fail">FAIL</span> (exit 1)', "verdict", id="verdict"),
+        pytest.param('<span class="tag new">new</span>', "L4 is new", id="new-finding-tagged"),
+        pytest.param(
+            '<span class="tag known">known: PROSP-1</span>', "P1 is known", id="known-with-ticket"
+        ),
+        pytest.param(
+            "curl -sS -i -X POST &#39;http://127.0.0.1:8080/v1/accounts/ag-1/prospecting/job-1/cancel&#39;",
+            "L4's request",
+            id="request-as-curl",
+        ),
+        pytest.param(
+            "<li>L2 getProspectingJob (PROSP-2)</li>", "not exercised", id="not-exercised-listed"
+        ),
+    ],
+)
+def test_what_the_report_shows(faulted_summary: Summary, shown: str, why: str) -> None:
+    assert shown in render_html(faulted_summary), why
+
+
+def test_what_the_target_sent_is_text_not_markup(faulted_summary: Summary) -> None:
+    l4 = faulted_summary.findings[0]
+    hostile = replace(l4.finding, message="<script>alert(1)</script>")
+    summary = replace(
+        faulted_summary, findings=[replace(l4, recorded=replace(l4.recorded, finding=hostile))]
+    )
+
+    html = render_html(summary)
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_run_without_findings_says_none(faulted_summary: Summary) -> None:
+    html = render_html(replace(faulted_summary, findings=[]))
+
+    assert '<h2 id="findings">Findings (0)</h2>\n<p>None.</p>' in html
