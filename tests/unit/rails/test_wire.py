@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from prospecting_conformance.core.clock import FakeClock
@@ -60,18 +61,16 @@ class ScriptedAdapterWire:
         def send(
             adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any
         ) -> requests.Response:
-            return self.answer(request)
+            self.requests.append(request)
+            answer = urllib3.HTTPResponse(
+                body=io.BytesIO(b"{}"),
+                status=self.statuses.pop(0),
+                headers={"Content-Type": "application/json"},
+                preload_content=False,
+            )
+            return adapter.build_response(request, answer)
 
         monkeypatch.setattr(HTTPAdapter, "send", send)
-
-    def answer(self, request: requests.PreparedRequest) -> requests.Response:
-        self.requests.append(request)
-        response = requests.Response()
-        response.status_code = self.statuses.pop(0)
-        response.request = request
-        response.url = str(request.url)
-        response.raw = io.BytesIO(b"{}")
-        return response
 
 
 def rails_for(config: TargetConfig, spec: Spec, clock: FakeClock, **changes: Any) -> Rails:
