@@ -55,6 +55,12 @@ def read_only_rails(config: TargetConfig, spec: Spec, clock: FakeClock) -> Rails
     return Rails(target, spec=spec, clock=clock.now, sleep=clock.sleep)
 
 
+@pytest.fixture(scope="module")
+def engine_config(spec: Spec) -> Any:
+    """The project configuration schemathesis' engine builds its sessions from."""
+    return schemathesis.openapi.from_dict(spec.document).config
+
+
 def case_for(schema: Any, operation_id: str) -> Any:
     operation = schema.find_operation_by_id(operation_id)
     if operation_id == START:
@@ -101,12 +107,10 @@ def test_the_railed_schema_and_its_clones_send_through_the_rails(
 
 
 def test_while_open_the_engines_sessions_send_through_the_rails(
-    spec: Spec, read_only_rails: Rails, wire: list[requests.PreparedRequest]
+    engine_config: Any, read_only_rails: Rails, wire: list[requests.PreparedRequest]
 ) -> None:
-    config = schemathesis.openapi.from_dict(spec.document).config
-
     with railed_engine_sessions(read_only_rails):
-        session = engine_context.make_session(config)
+        session = engine_context.make_session(engine_config)
         session.get(LIST_URL)
         with pytest.raises(WritesNotAllowed):
             session.post(START_URL, json={})
@@ -116,29 +120,31 @@ def test_while_open_the_engines_sessions_send_through_the_rails(
 
 
 def test_once_closed_the_engines_sessions_are_schemathesis_own_again(
-    spec: Spec, read_only_rails: Rails, wire: list[requests.PreparedRequest]
+    engine_config: Any, read_only_rails: Rails, wire: list[requests.PreparedRequest]
 ) -> None:
-    config = schemathesis.openapi.from_dict(spec.document).config
     with railed_engine_sessions(read_only_rails):
         pass
 
-    engine_context.make_session(config).post(START_URL, json={})
+    engine_context.make_session(engine_config).post(START_URL, json={})
 
     assert [request.url for request in wire] == [START_URL]
     assert read_only_rails.requests_sent == 0
 
 
 def test_a_spent_budget_is_an_ordinary_error_in_the_engines_thread(
-    config: TargetConfig, spec: Spec, clock: FakeClock, wire: list[requests.PreparedRequest]
+    config: TargetConfig,
+    spec: Spec,
+    clock: FakeClock,
+    engine_config: Any,
+    wire: list[requests.PreparedRequest],
 ) -> None:
     # schemathesis' engine runs the stateful phase in its own thread, where a BaseException
     # would end the thread silently instead of failing the step.
     target = dataclasses.replace(config, max_requests=1, allow_writes=False)
     rails = Rails(target, spec=spec, clock=clock.now, sleep=clock.sleep)
-    schema_config = schemathesis.openapi.from_dict(spec.document).config
 
     with railed_engine_sessions(rails):
-        session = engine_context.make_session(schema_config)
+        session = engine_context.make_session(engine_config)
         session.get(LIST_URL)
         with pytest.raises(BudgetRefusal, match="request budget spent"):
             session.get(LIST_URL)

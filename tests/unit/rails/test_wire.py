@@ -84,45 +84,46 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> ScriptedAdapterWire:
     return ScriptedAdapterWire(monkeypatch, 200, 200)
 
 
-# Each refusal: the target's settings, what the run already sent, the request refused.
+@dataclasses.dataclass(frozen=True)
+class Refusal:
+    """A request the rails refuse: the target's settings, what the run already sent, the error."""
+
+    changes: dict[str, Any]
+    sent_before: int
+    method: str
+    url: str
+    error: type[BaseException]
+
+    def rails(self, config: TargetConfig, spec: Spec, clock: FakeClock) -> Rails:
+        rails = rails_for(config, spec, clock, **self.changes)
+        for _ in range(self.sent_before):
+            rails.admit("GET", LIST_URL)
+        return rails
+
+
 REFUSALS = [
     pytest.param(
-        {"allow_writes": False},
-        0,
-        "POST",
-        START_URL,
-        WritesNotAllowed,
+        Refusal({"allow_writes": False}, 0, "POST", START_URL, WritesNotAllowed),
         id="a-write-with-writes-off",
     ),
     pytest.param(
-        {"allow_writes": False, "max_requests": 1},
-        1,
-        "GET",
-        LIST_URL,
-        RequestBudgetExceeded,
+        Refusal(
+            {"allow_writes": False, "max_requests": 1}, 1, "GET", LIST_URL, RequestBudgetExceeded
+        ),
         id="a-read-once-the-budget-is-spent",
     ),
 ]
 
 
-@pytest.mark.parametrize(("changes", "sent_before", "method", "url", "refusal"), REFUSALS)
+@pytest.mark.parametrize("refusal", REFUSALS)
 def test_the_transport_never_hands_a_refused_request_to_the_wire(
-    config: TargetConfig,
-    spec: Spec,
-    clock: FakeClock,
-    changes: dict[str, Any],
-    sent_before: int,
-    method: str,
-    url: str,
-    refusal: type[BaseException],
+    config: TargetConfig, spec: Spec, clock: FakeClock, refusal: Refusal
 ) -> None:
-    rails = rails_for(config, spec, clock, **changes)
-    for _ in range(sent_before):
-        rails.admit("GET", LIST_URL)
     inner = ScriptedTransport(200)
+    transport = RailsTransport(refusal.rails(config, spec, clock), inner)
 
-    with httpx.Client(transport=RailsTransport(rails, inner)) as client, pytest.raises(refusal):
-        client.request(method, url)
+    with httpx.Client(transport=transport) as client, pytest.raises(refusal.error):
+        client.request(refusal.method, refusal.url)
 
     assert inner.requests == []
 
@@ -205,25 +206,15 @@ def test_closing_the_transport_closes_the_wire(
     assert inner.closed
 
 
-@pytest.mark.parametrize(("changes", "sent_before", "method", "url", "refusal"), REFUSALS)
+@pytest.mark.parametrize("refusal", REFUSALS)
 def test_the_adapter_never_hands_a_refused_request_to_the_wire(
-    config: TargetConfig,
-    spec: Spec,
-    clock: FakeClock,
-    wire: ScriptedAdapterWire,
-    changes: dict[str, Any],
-    sent_before: int,
-    method: str,
-    url: str,
-    refusal: type[BaseException],
+    config: TargetConfig, spec: Spec, clock: FakeClock, wire: ScriptedAdapterWire, refusal: Refusal
 ) -> None:
-    rails = rails_for(config, spec, clock, **changes)
-    for _ in range(sent_before):
-        rails.admit("GET", LIST_URL)
-    session = mount_rails(requests.Session(), RailsAdapter(rails))
+    adapter = RailsAdapter(refusal.rails(config, spec, clock))
+    session = mount_rails(requests.Session(), adapter)
 
-    with pytest.raises(refusal):
-        session.request(method, url)
+    with pytest.raises(refusal.error):
+        session.request(refusal.method, refusal.url)
 
     assert wire.requests == []
 
