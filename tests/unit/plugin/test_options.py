@@ -1,19 +1,16 @@
-"""The command line: one table (target/options.py) names each option and the variable it sets.
+"""The pytest layer's options, made from the table in target/options.py (tested there).
 
-Each option given on the command line reaches `settings.resolve` under its variable; the help
-names the variable an option mirrors; no two options share a destination or a variable.
+Each row becomes `addoption` arguments whose help names the variable it mirrors, and what
+pytest parses from a command line reaches `settings.resolve` under each option's variable.
 """
 
 from __future__ import annotations
-
-from collections import Counter
 
 import pytest
 
 from prospecting_conformance.plugin.options import arguments
 from prospecting_conformance.target.config import PROFILES
 from prospecting_conformance.target.options import OPTIONS, option_values
-from prospecting_conformance.target.settings import ALL_VARS
 
 BY_FLAG = {option.flag: option for option in OPTIONS}
 
@@ -104,15 +101,3 @@ def test_repeatable_options_collect_every_value(pytester: pytest.Pytester) -> No
 )
 def test_a_row_becomes_addoption_arguments(flag: str, expected: dict[str, object]) -> None:
     assert arguments(BY_FLAG[flag]) == expected
-
-
-def test_no_two_options_share_a_destination_or_a_variable() -> None:
-    dests = Counter(option.dest for option in OPTIONS)
-    variables = Counter(option.var for option in OPTIONS if option.var is not None)
-
-    assert [dest for dest, n in dests.items() if n > 1] == []
-    assert [var for var, n in variables.items() if n > 1] == []
-
-
-def test_every_variable_an_option_sets_is_one_the_suite_reads() -> None:
-    assert {o.var for o in OPTIONS if o.var is not None} <= set(ALL_VARS)

@@ -1,4 +1,4 @@
-"""The rails: what they admit, refuse, pace and pause, on a fake clock and a shared ledger."""
+"""The rails: what they admit, refuse, pace, pause and send again, on a fake clock."""
 
 from __future__ import annotations
 
@@ -16,9 +16,14 @@ from prospecting_conformance.rails.gate import (
     WritesNotAllowed,
 )
 from prospecting_conformance.rails.ledger import FileLedgerStore
+from prospecting_conformance.rails.weather import WEATHER_BACKOFF_S
 from prospecting_conformance.target.config import TargetConfig
 
 URL = "https://api.test/v1/accounts/ag-1/sales-navigator/saved-searches"
+START_URL = "https://api.test/v1/accounts/ag-1/prospecting"
+UNDECLARED_URL = "https://api.test/v1/accounts/ag-1/nowhere"
+LIST = "listSalesNavigatorSavedSearches"
+START = "startProspectingJob"
 
 
 def rails_for(config: TargetConfig, clock: FakeClock, **changes: object) -> Rails:
@@ -161,15 +166,87 @@ def test_the_budget_is_shared_by_the_processes_of_a_run(
         workers[1].admit("GET", URL)
 
 
-def test_weather_is_counted_not_printed(
-    config: TargetConfig, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("method", "url", "status", "created", "again", "counted"),
+    [
+        pytest.param("GET", URL, 502, False, True, {"retried": {(LIST, 502): 1}}, id="a-read-502"),
+        pytest.param("GET", URL, 500, False, True, {"retried": {(LIST, 500): 1}}, id="a-read-500"),
+        pytest.param("GET", URL, 429, False, True, {"retried": {(LIST, 429): 1}}, id="a-read-429"),
+        pytest.param(
+            "POST",
+            START_URL,
+            502,
+            False,
+            True,
+            {"retried": {(START, 502): 1}},
+            id="a-start-whose-502-named-no-job",
+        ),
+        pytest.param(
+            "POST",
+            START_URL,
+            502,
+            True,
+            False,
+            {"persisted": {(START, 502): 1}},
+            id="a-start-whose-502-named-a-job-is-never-sent-twice",
+        ),
+        pytest.param(
+            "POST",
+            START_URL,
+            429,
+            True,
+            True,
+            {"retried": {(START, 429): 1}},
+            id="a-start-refused-by-a-429-was-not-processed",
+        ),
+        pytest.param(
+            "GET",
+            UNDECLARED_URL,
+            502,
+            False,
+            True,
+            {"retried": {("GET /v1/accounts/ag-1/nowhere", 502): 1}},
+            id="an-undeclared-path-is-counted-by-method-and-path",
+        ),
+        pytest.param("GET", URL, 404, False, False, {}, id="a-404-is-an-answer-not-weather"),
+        pytest.param("GET", URL, 503, False, False, {}, id="a-503-is-an-answer-not-weather"),
+    ],
+)
+def test_weather_is_sent_again_when_that_is_safe(
+    config: TargetConfig,
+    clock: FakeClock,
+    method: str,
+    url: str,
+    status: int,
+    created: bool,
+    again: bool,
+    counted: dict[str, dict[tuple[str, int], int]],
 ) -> None:
     rails = rails_for(config, clock)
 
-    rails.weather.note("getProspectingJob", 502, retried=True)
-    rails.weather.note("getProspectingJob", 502, retried=False)
+    assert rails.send_again(method, url, status, 1, created=created) is again
+    assert rails.weather.retried == counted.get("retried", {})
+    assert rails.weather.persisted == counted.get("persisted", {})
 
-    assert rails.weather.retried == {("getProspectingJob", 502): 1}
-    assert rails.weather.persisted == {("getProspectingJob", 502): 1}
-    # The counts reach the summary; a line per 5xx on stderr would only be noise in CI logs.
-    assert capsys.readouterr() == ("", "")
+
+def test_a_5xx_is_sent_again_twice_with_a_doubling_backoff_then_kept(
+    config: TargetConfig, clock: FakeClock
+) -> None:
+    rails = rails_for(config, clock)
+
+    answers = [rails.send_again("GET", URL, 502, attempt) for attempt in (1, 2, 3)]
+
+    # Three attempts in all: the third answer is the API's, and the rules judge it.
+    assert answers == [True, True, False]
+    assert clock.sleeps == [WEATHER_BACKOFF_S, 2 * WEATHER_BACKOFF_S]
+    assert rails.weather.retried == {(LIST, 502): 2}
+    assert rails.weather.persisted == {(LIST, 502): 1}
+
+
+def test_a_429_waits_for_its_pause_not_a_backoff(config: TargetConfig, clock: FakeClock) -> None:
+    rails = rails_for(config, clock)
+
+    assert rails.send_again("GET", URL, 429, 1)
+
+    # The wait a 429 asks for is the pause `admit` keeps (test_the_pause_after_a_429).
+    assert clock.sleeps == []
