@@ -14,7 +14,7 @@ import pytest
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST, is_worker
-from prospecting_conformance.run.context import RunContext, activate
+from prospecting_conformance.run.context import RunContext, active
 from prospecting_conformance.spec.model import Spec, load_spec
 from prospecting_conformance.target.config import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig
 from prospecting_conformance.target.preflight import EXIT_MISCONFIGURED
@@ -46,9 +46,8 @@ def run_context(request: pytest.FixtureRequest) -> Iterator[RunContext]:
     # Made inside the first test's setup: that test is already running.
     context.recorder.current_test = request.config.stash.get(CURRENT_TEST, "")
     request.config.stash[CONTEXT] = context
-    activate(context)
-    yield context
-    activate(None)
+    with active(context):
+        yield context
 
 
 @pytest.fixture(scope="session")

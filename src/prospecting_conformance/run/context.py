@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -30,7 +31,7 @@ from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.settings import ledger_path
 
-__all__ = ["RunContext", "activate", "current", "run_rails"]
+__all__ = ["RunContext", "active", "current", "run_rails"]
 
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
@@ -129,10 +130,19 @@ def run_rails(target: TargetConfig) -> Rails:
 _current: RunContext | None = None
 
 
-def activate(context: RunContext | None) -> None:
-    """Make `context` the one the schemathesis checks report to (None to clear)."""
+@contextmanager
+def active(context: RunContext) -> Iterator[RunContext]:
+    """`context` is the one the schemathesis checks report to while open; then the one before.
+
+    Restoring, not clearing: a pytest session run inside another (a test of the plugin) must
+    not leave the outer run without its context.
+    """
     global _current
-    _current = context
+    previous, _current = _current, context
+    try:
+        yield context
+    finally:
+        _current = previous
 
 
 def current() -> RunContext:

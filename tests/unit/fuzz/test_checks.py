@@ -26,7 +26,7 @@ from schemathesis.generation.meta import (
 
 from prospecting_conformance.core.findings import ConformanceError
 from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
-from prospecting_conformance.run.context import RunContext, activate
+from prospecting_conformance.run.context import RunContext, active
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 
@@ -57,9 +57,8 @@ def run_context(
     """The run the checks report to, active as the plugin makes it."""
     monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
     context = RunContext(target=config, spec=spec, seed=7)
-    activate(context)
-    yield context
-    activate(None)
+    with active(context):
+        yield context
 
 
 @pytest.fixture(scope="module")

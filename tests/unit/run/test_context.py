@@ -15,7 +15,7 @@ import pytest
 
 from prospecting_conformance.core.findings import ConformanceError, Finding
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.run.context import RunContext
+from prospecting_conformance.run.context import RunContext, active, current
 from prospecting_conformance.run.record import Sighting, TrackedJob
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
@@ -182,3 +182,15 @@ def test_a_finding_handed_on_again_is_recorded_once_and_an_equal_one_again(
     context.record([twin])
 
     assert context.recorder.findings[finding.key].count == 2
+
+
+def test_a_context_made_active_inside_another_gives_the_outer_one_back(
+    context: RunContext, config: TargetConfig, spec: Spec
+) -> None:
+    # Made after `context`, whose fixture keeps the run's rails ledger out of this test.
+    inner = RunContext(target=config, spec=spec, seed=2)
+
+    with active(context):
+        with active(inner):
+            assert current() is inner
+        assert current() is context
