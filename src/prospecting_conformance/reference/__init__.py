@@ -1,7 +1,7 @@
 """The embedded reference server: the Prospecting API as DESIGN.md §2 describes it.
 
 The suite targets it when no live target is configured, and starts it with injected faults
-(faults.py) to prove that it detects each regression. `ReferenceServer` runs it on a loopback
+(faults/) to prove that it detects each regression. `ReferenceServer` runs it on a loopback
 port; `python -m prospecting_conformance.reference` serves it standalone.
 """
 

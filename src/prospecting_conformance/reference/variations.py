@@ -1,6 +1,6 @@
 """The variation catalogue: named ways a conformant deployment differs from the reference server.
 
-Faults (faults.py) are regressions the suite must catch; variations are the opposite: what a
+Faults (faults/) are regressions the suite must catch; variations are the opposite: what a
 real staging does that the contract allows (a gateway compresses, a framework orders members
 its own way, an upstream hiccups now and then). The suite must stay silent on every one of
 them (the false-alarm score, DESIGN.md §4 "Conformant variations"), or a CI gate built on it
