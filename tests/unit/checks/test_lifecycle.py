@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from job_envelopes import job
 
 from prospecting_conformance.checks.lifecycle import (
     LEGAL_TRANSITIONS,
@@ -20,22 +21,6 @@ from prospecting_conformance.spec.model import Spec
 Observe = Callable[..., Observed]  # the `observe` fixture of conftest.py
 
 GET = "getProspectingJob"
-
-
-def job(status: str, processed: int = 0, **changes: Any) -> dict[str, Any]:
-    """A job envelope whose result and error agree with its status."""
-    data = {
-        "id": "job-1",
-        "status": status,
-        "source": "sales_navigator",
-        "savedSearchId": "ss-1",
-        "createdAt": "2026-11-26T10:00:00Z",
-        "updatedAt": "2026-11-26T10:00:01Z",
-        "progress": {"processed": processed, "total": 10},
-        "result": {"prospectCount": processed} if status == "completed" else None,
-        "error": {"code": "upstream_error", "message": "Gone."} if status == "failed" else None,
-    }
-    return {"success": True, "data": {**data, **changes}, "error": None, "traceId": "t"}
 
 
 def test_the_state_machine_knows_exactly_the_spec_statuses(spec: Spec) -> None:

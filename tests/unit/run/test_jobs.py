@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from job_envelopes import job
 
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import ConformanceError
@@ -28,22 +29,6 @@ from prospecting_conformance.run.jobs import (
 BASE_URL = "https://api.test"
 JOBS_PATH = "/v1/accounts/ag-1/prospecting"
 JOB_PATH = f"{JOBS_PATH}/job-1"
-
-
-def job(status: str, processed: int = 0, **changes: Any) -> dict[str, Any]:
-    """A job envelope whose result and error agree with its status."""
-    data = {
-        "id": "job-1",
-        "status": status,
-        "source": "sales_navigator",
-        "savedSearchId": "ss-1",
-        "createdAt": "2026-11-26T10:00:00Z",
-        "updatedAt": "2026-11-26T10:00:01Z",
-        "progress": {"processed": processed, "total": 10},
-        "result": {"prospectCount": processed} if status == "completed" else None,
-        "error": None,
-    }
-    return {"success": True, "data": {**data, **changes}, "error": None, "traceId": "t"}
 
 
 _traces = iter(range(10**6))

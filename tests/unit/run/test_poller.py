@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from job_envelopes import job
 
 from prospecting_conformance.checks.lifecycle import JobTracker
 from prospecting_conformance.client.api import ProspectingClient
@@ -20,22 +21,6 @@ from prospecting_conformance.run.poller import wait_for_terminal_status
 
 BASE_URL = "https://api.test"
 JOB_PATH = "/v1/accounts/ag-1/prospecting/job-1"
-
-
-def job(status: str, processed: int = 0, **changes: Any) -> dict[str, Any]:
-    """A job envelope whose result and error agree with its status."""
-    data = {
-        "id": "job-1",
-        "status": status,
-        "source": "sales_navigator",
-        "savedSearchId": "ss-1",
-        "createdAt": "2026-11-26T10:00:00Z",
-        "updatedAt": "2026-11-26T10:00:01Z",
-        "progress": {"processed": processed, "total": 10},
-        "result": {"prospectCount": processed} if status == "completed" else None,
-        "error": {"code": "upstream_error", "message": "Gone."} if status == "failed" else None,
-    }
-    return {"success": True, "data": {**data, **changes}, "error": None, "traceId": "t"}
 
 
 _traces = iter(range(10**6))
