@@ -129,7 +129,8 @@ class TargetConfig:
         values: dict[str, object] = {}
         for name, var in ENV_VARS.items():
             raw = env.get(var)
-            if raw is None or (raw == "" and name != "auth_prefix"):
+            # Empty is unset: an empty prefix is the default prefix anyway.
+            if not raw:
                 continue
             values[name] = _parse(name, var, raw)
         if "account_group_id" not in values:
