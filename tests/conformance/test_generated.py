@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.core.findings import ConformanceError
 from prospecting_conformance.fuzz.loading import fuzz_schema
 from prospecting_conformance.fuzz.reachability import reachability
 from prospecting_conformance.fuzz.stateful import links_never_followed, run_stateful
@@ -37,9 +36,9 @@ def test_generated_cases_conform(case: Any, run_context: RunContext) -> None:
 
 
 @pytest.mark.usefixtures("writes")
-def test_stateful_walks_conform(
-    run_context: RunContext, progress: Progress, request: pytest.FixtureRequest
-) -> None:
+def test_stateful_walks_conform(run_context: RunContext, progress: Progress) -> None:
+    # What the walks' responses broke is recorded as they go; the plugin fails this test on
+    # whatever of it is new. Here: the failures the engine could not name a rule for.
     run = run_stateful(
         run_context.target,
         run_context.spec,
@@ -49,11 +48,6 @@ def test_stateful_walks_conform(
         progress=progress,
     )
     print(f"stateful scenarios: {run.scenarios}, links followed: {len(run.links_covered)}")
-    keys = set(run_context.recorder.keys_for_test(request.node.nodeid))
-    if keys:
-        raise ConformanceError(
-            entry.finding for key, entry in run_context.recorder.findings.items() if key in keys
-        )
     assert not run.failures, "\n".join(run.failures)
 
 

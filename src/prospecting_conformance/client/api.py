@@ -38,7 +38,7 @@ __all__ = ["Observer", "OperationOptions", "ProspectingClient", "SendOptions"]
 
 logger = logging.getLogger("prospecting_conformance.client.api")
 
-Observer = Callable[[Observed], None]
+Observer = Callable[[Observed], object]
 
 
 class SendOptions(TypedDict, total=False):

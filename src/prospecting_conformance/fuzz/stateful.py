@@ -17,6 +17,7 @@ from schemathesis import engine
 from schemathesis.engine import events
 from schemathesis.engine.run import PhaseName
 
+from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
 from prospecting_conformance.fuzz.loading import fuzz_schema
 from prospecting_conformance.fuzz.transport import railed_engine_sessions
 from prospecting_conformance.rails.gate import Rails, RequestBudgetExceeded
@@ -81,11 +82,13 @@ def _follow(event: Any, run: StatefulRun, recorder: Recorder) -> None:
             if node.transition is not None and node.is_transition_applied:
                 run.links_covered.add(node.transition.id)
                 recorder.cover_link(node.transition.id)
+        # Our own checks' failures are findings, recorded where they were judged; what is
+        # left is a check that could not name a rule.
         for checks in event.recorder.checks.values():
             run.failures += [
                 f"{check.name}: {check.failure_info.failure.title}"
                 for check in checks
-                if check.failure_info is not None
+                if check.failure_info is not None and check.name not in FUZZ_CHECKS
             ]
     elif isinstance(event, events.NonFatalError | events.FatalError):
         run.failures.append(f"engine error: {getattr(event, 'value', None) or event}")

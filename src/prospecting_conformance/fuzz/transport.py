@@ -12,6 +12,7 @@ these points shows there.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,7 +25,16 @@ from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTranspor
 from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.rails.wire import RailsAdapter, mount_rails
 
-__all__ = ["railed_engine_sessions", "railed_schema"]
+__all__ = ["last_response", "railed_engine_sessions", "railed_schema"]
+
+# The last response this thread's railed transport received: the evidence of a check that
+# failed on a probe it sent itself (an auth probe), not on the case it was handed.
+_last = threading.local()
+
+
+def last_response() -> Any | None:
+    """The response the railed transport last received in this thread, if any."""
+    return getattr(_last, "response", None)
 
 
 class _RailedTransport(RequestsTransport):
@@ -47,7 +57,8 @@ class _RailedTransport(RequestsTransport):
             session = self.session
         elif not isinstance(session.get_adapter("http://"), RailsAdapter):
             mount_rails(session, self.adapter)
-        return super().send(case, session=session, **kwargs)
+        response = _last.response = super().send(case, session=session, **kwargs)
+        return response
 
 
 def railed_schema(schema: Any, rails: Rails) -> Any:

@@ -38,10 +38,12 @@ from prospecting_conformance.target.settings import (
     LEDGER_VAR,
     REPORTS_DIR_VAR,
     SEED_VAR,
+    SKIP_RULES_VAR,
     VARIATIONS_VAR,
     SettingsError,
     check_reports_dir,
     check_seed,
+    check_skipped_rules,
     export,
     export_seed,
     reference_faults,
@@ -49,6 +51,7 @@ from prospecting_conformance.target.settings import (
     resolve,
     run_seed,
     run_target,
+    skipped_rules,
     user_environment,
 )
 
@@ -85,6 +88,7 @@ def _configure_run(config: pytest.Config) -> bool:
     options = option_values(config.getoption)
     if SEED_VAR in options or SEED_VAR in user_env:
         check_seed(options.get(SEED_VAR, user_env.get(SEED_VAR, "")))
+    check_skipped_rules(options.get(SKIP_RULES_VAR, user_env.get(SKIP_RULES_VAR, "")))
     directory = _prepare_reports_dir(config)
     baseline = config.getoption("prospecting_baseline")
     if baseline:
@@ -144,6 +148,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         else "live target"
     )
     seed = run_seed()
+    skipped = ", ".join(sorted(skipped_rules()))
     return [
         f"prospecting target: {target.base_url} ({kind})",
         f"prospecting profile: {target.profile}, seed: {seed} (replay with --seed {seed})",
@@ -151,4 +156,5 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"prospecting settings: writes {'on' if target.allow_writes else 'off'}, "
         f"job timeout {target.job_timeout:g} s, max rate {target.max_rate:g}/s, "
         f"max requests {target.max_requests}",
+        *([f"prospecting rules not judged (--skip-rule): {skipped}"] if skipped else []),
     ]

@@ -8,17 +8,24 @@ The aliases below type them in a test's signature.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST, is_worker
+from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.run.context import RunContext, active
 from prospecting_conformance.spec.model import Spec, load_spec
 from prospecting_conformance.target.config import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig
 from prospecting_conformance.target.preflight import EXIT_MISCONFIGURED
-from prospecting_conformance.target.settings import SettingsError, run_seed, run_target
+from prospecting_conformance.target.settings import (
+    SettingsError,
+    run_seed,
+    run_target,
+    skipped_rules,
+)
 
 __all__ = [
     "Progress",
@@ -42,7 +49,15 @@ def run_context(request: pytest.FixtureRequest) -> Iterator[RunContext]:
         target = run_target()
     except SettingsError as exc:
         pytest.exit(f"preflight: {exc}", returncode=EXIT_MISCONFIGURED)
-    context = RunContext(target=target, spec=load_spec(), seed=run_seed())
+    baseline = request.config.getoption("prospecting_baseline")
+    known = Baseline.load(Path(baseline)) if baseline else Baseline()
+    context = RunContext(
+        target=target,
+        spec=load_spec(),
+        seed=run_seed(),
+        known_issue=lambda key: known.entry_for(key) is not None,
+        skipped_rules=skipped_rules(),
+    )
     # Made inside the first test's setup: that test is already running.
     context.recorder.current_test = request.config.stash.get(CURRENT_TEST, "")
     request.config.stash[CONTEXT] = context
@@ -62,11 +77,12 @@ def spec(run_context: RunContext) -> Spec:
 
 @pytest.fixture(scope="session")
 def api(run_context: RunContext) -> Iterator[ProspectingClient]:
-    """The suite's client; every response it receives is judged by the envelope and spec rules."""
+    """The suite's client; every response it receives is judged by the envelope and spec rules
+    and what breaks one is recorded (the test goes on: see plugin/outcomes.py)."""
     with ProspectingClient(
         run_context.target, spec=run_context.spec, rails=run_context.rails
     ) as client:
-        client.add_observer(run_context.raise_on_findings)
+        client.add_observer(run_context.observe)
         yield client
 
 

@@ -5,6 +5,11 @@ The suite's client and the schemathesis layer both hand each response to
 never a second copy), judges every job response against what the run has seen of that job
 (the job history), records statuses, traceIds and findings for the reports, and remembers every
 job the run started so none is left running at the end.
+
+Observing never raises: a response that breaks an invariant is recorded and the test goes on,
+so that one finding (a known issue on every answer, say) never hides another. Whether a test
+fails on what it recorded is the pytest layer's call, made once the test has run: only a new
+finding fails it (`is_new`: no rule the run skips, nothing the baseline knows).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -21,7 +26,7 @@ from prospecting_conformance.checks.envelope import TraceIds, check_content_type
 from prospecting_conformance.checks.job_history import JobHistory
 from prospecting_conformance.checks.lifecycle import TERMINAL
 from prospecting_conformance.checks.schema import check_response
-from prospecting_conformance.core.findings import Finding, raise_for_findings
+from prospecting_conformance.core.findings import Finding, FindingKey
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.rails.gate import Rails
@@ -36,6 +41,10 @@ __all__ = ["RunContext", "active", "current", "run_rails"]
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
 
+def _nothing_known(key: FindingKey) -> bool:
+    return False
+
+
 @dataclass
 class RunContext:
     target: TargetConfig
@@ -43,6 +52,10 @@ class RunContext:
     seed: int
     recorder: Recorder = field(default_factory=Recorder)
     trace_ids: TraceIds = field(default_factory=TraceIds)
+    # Whether a finding is a known issue (the run's baseline): recorded, never failing.
+    known_issue: Callable[[FindingKey], bool] = _nothing_known
+    # Rules this run does not judge (--skip-rule): their findings are not recorded at all.
+    skipped_rules: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.redactor = Redactor.for_target(self.target)
@@ -55,7 +68,8 @@ class RunContext:
         self._recorded_lock = threading.Lock()
 
     def observe(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
-        """Check one response against every envelope and spec rule and record it."""
+        """Check one response against every envelope and spec rule and record it (never
+        raises: a client observer, and the schemathesis checks' first step)."""
         if observed.method == "HEAD":
             # A HEAD answer has no body by definition (RFC 9110 §9.3.2): only its headers can
             # be judged here; U1 judges its status and Allow.
@@ -70,21 +84,24 @@ class RunContext:
         findings += self.jobs.observe(observed, self._account_group(observed.url))
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)
         self._remember_unique(observed)
-        self.record(findings)
+        findings = self.record(findings)
         self._track_job(observed)
         return findings
 
-    def record(self, findings: Iterable[Finding]) -> None:
-        """Record each finding once, however many layers hand it on (observer, failed test)."""
+    def record(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Record each finding once, however many layers hand it on (observer, failed test);
+        the findings of rules the run skips are dropped. Returns the findings judged."""
+        judged = [f for f in findings if f.rule not in self.skipped_rules]
         with self._recorded_lock:
-            fresh = [f for f in findings if self._recorded.get(id(f)) is not f]
+            fresh = [f for f in judged if self._recorded.get(id(f)) is not f]
             for finding in fresh:
                 self._recorded[id(finding)] = finding
         self.recorder.record(fresh)
+        return judged
 
-    def raise_on_findings(self, observed: Observed) -> None:
-        """A client observer: judge the response and fail the test at once if it broke a rule."""
-        raise_for_findings(self.observe(observed))
+    def is_new(self, key: FindingKey) -> bool:
+        """A finding that fails its test: judged by this run and not a known issue."""
+        return key[0] not in self.skipped_rules and not self.known_issue(key)
 
     def _remember_unique(self, observed: Observed) -> None:
         """What the controller compares across workers: traceIds (E4), started job ids (L9)."""

@@ -114,9 +114,16 @@ def judge(
 ) -> Judgement:
     """The verdict, from the keys of the run's new and known (baseline) findings and the rest."""
     new_keys = set(new)
+    outcomes = list(outcomes)
     failed = [o for o in outcomes if o.outcome == "failed"]
     blocking = _blocking(failed, new_keys)
-    explained_tests = {o.nodeid for o in failed if o not in blocking}
+    # Tests whose every finding is a known issue, whatever their outcome: a test that met a
+    # known issue passes (plugin/outcomes.py), and the job it could not end is that issue too.
+    explained_tests = {
+        o.nodeid
+        for o in outcomes
+        if o.finding_keys and not any(k in new_keys for k in o.finding_keys)
+    }
     cancel_known = any(key[0] == CANCEL_RULE for key in known)
     known_jobs = [j for j in left_running if _known(j, explained_tests, cancel_known)]
     unknown_jobs = [j.description for j in left_running if j not in known_jobs]

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from prospecting_conformance.target.config import ENV_VARS, PROFILES
-from prospecting_conformance.target.settings import NO_SHRINK_VAR, REPORTS_DIR_VAR, SEED_VAR
+from prospecting_conformance.target.settings import (
+    NO_SHRINK_VAR,
+    REPORTS_DIR_VAR,
+    SEED_VAR,
+    SKIP_RULES_VAR,
+)
 
 __all__ = ["OPTIONS", "Option", "option_values"]
 
@@ -73,6 +78,15 @@ OPTIONS: tuple[Option, ...] = (
         metavar="RULE",
     ),
     Option(
+        "--skip-rule",
+        "prospecting_skip_rules",
+        "do not judge this rule in this run: named in the reports, never listed as fixed "
+        "(repeatable; = ${var}, comma-separated)",
+        SKIP_RULES_VAR,
+        kind="list",
+        metavar="RULE",
+    ),
+    Option(
         "--reference-fault",
         "prospecting_faults",
         "embedded server only: switch on a fault from the catalogue (repeatable)",
@@ -106,10 +120,13 @@ RESOLVED_OPTIONS = tuple(o for o in OPTIONS if o.var is not None and o.var != RE
 
 
 def option_values(getoption: Callable[[str], object]) -> dict[str, str]:
-    """The variables the command line sets (a flag given is "1"), for `resolve`."""
+    """The variables the command line sets (a flag given is "1", a list comma-separated),
+    for `resolve`."""
     values: dict[str, str] = {}
     for option in RESOLVED_OPTIONS:
         value = getoption(option.dest)
+        if isinstance(value, list):
+            value = ",".join(value) or None
         if option.var is not None and value not in (None, False):
             values[option.var] = "1" if value is True else str(value)
     return values

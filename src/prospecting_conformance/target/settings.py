@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from prospecting_conformance.checks.rules import RULES
 from prospecting_conformance.target.config import ENV_VARS, TargetConfig, TargetConfigError
 
 __all__ = [
@@ -40,11 +41,13 @@ __all__ = [
     "RUN_SETTINGS",
     "SEED_LIMIT",
     "SEED_VAR",
+    "SKIP_RULES_VAR",
     "SPEC_VAR",
     "VARIATIONS_VAR",
     "SettingsError",
     "check_reports_dir",
     "check_seed",
+    "check_skipped_rules",
     "embedded",
     "export",
     "export_seed",
@@ -56,6 +59,7 @@ __all__ = [
     "run_seed",
     "run_target",
     "shrink",
+    "skipped_rules",
     "spec_path",
     "step_summary_path",
     "user_environment",
@@ -71,6 +75,8 @@ VARIATIONS_VAR = "PROSPECTING_REFERENCE_VARIATIONS"
 EMBEDDED_VAR = "PROSPECTING_EMBEDDED"
 # The file in which the run's processes share the rails' ledger (budget, rate, pause).
 LEDGER_VAR = "PROSPECTING_RAILS_LEDGER"
+# Rules a run does not judge (--skip-rule, comma-separated here).
+SKIP_RULES_VAR = "PROSPECTING_SKIP_RULES"
 # Not ours: GitHub Actions shows this file on the job's page.
 STEP_SUMMARY_VAR = "GITHUB_STEP_SUMMARY"
 
@@ -80,13 +86,14 @@ STEP_SUMMARY_VAR = "GITHUB_STEP_SUMMARY"
 RUN_SETTINGS = frozenset(
     ENV_VARS[name]
     for name in ("profile", "allow_writes", "job_timeout", "max_requests", "max_rate")
-) | {SEED_VAR, NO_SHRINK_VAR}
+) | {SEED_VAR, NO_SHRINK_VAR, SKIP_RULES_VAR}
 
 # Every name the suite reads, in one list (the README's tables document them).
 ALL_VARS = (
     *ENV_VARS.values(),
     SEED_VAR,
     NO_SHRINK_VAR,
+    SKIP_RULES_VAR,
     REPORTS_DIR_VAR,
     SPEC_VAR,
     FAULTS_VAR,
@@ -201,6 +208,23 @@ def reference_faults() -> tuple[str, ...]:
 def reference_variations() -> tuple[str, ...]:
     """The conformant variations the embedded server was started with."""
     return tuple(v for v in os.environ.get(VARIATIONS_VAR, "").split(",") if v)
+
+
+def check_skipped_rules(raw: str) -> frozenset[str]:
+    """Rule ids, comma-separated: each one a rule the suite knows."""
+    chosen = frozenset(rule.strip() for rule in raw.split(",") if rule.strip())
+    unknown = sorted(chosen - set(RULES))
+    if unknown:
+        raise SettingsError(
+            f"{SKIP_RULES_VAR}={raw!r} (--skip-rule): unknown rule(s) {', '.join(unknown)}; "
+            f"expected ids such as {', '.join(sorted(RULES)[:4])} (README: the rules)"
+        )
+    return chosen
+
+
+def skipped_rules() -> frozenset[str]:
+    """The rules this run does not judge, as the controller checked and exported them."""
+    return check_skipped_rules(os.environ.get(SKIP_RULES_VAR, ""))
 
 
 def ledger_path() -> Path | None:

@@ -1,9 +1,10 @@
-"""A finding is recorded once: by the layer that judged it, not again when the test fails.
+"""A finding is recorded once, and a test fails on a new finding, and only then.
 
-The client's observer judges a response (RunContext.observe records its findings) and raises
-them as a ConformanceError; the test fails with that error, and the failure must not count
-the same findings a second time. A finding the test judged itself (a ConformanceError no
-observer saw) is recorded when the test fails, once.
+The client's observer judges a response (RunContext.observe records its findings) and the test
+goes on; the plugin fails the test on what it recorded once it has run. A test that raises
+the same findings again must not count them a second time. A finding the test judged itself
+(a ConformanceError no observer saw) is recorded when the test fails, once. A test whose
+findings are all known issues (the baseline) passes, whether it raised them or not.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ def observed_json_array():
     )
 """
 
-RAISED_BY_THE_OBSERVER = """
+RECORDED_BY_THE_OBSERVER = """
 def test_meets_a_json_array_instead_of_an_envelope(run_context):
-    run_context.raise_on_findings(observed_json_array())
+    run_context.observe(observed_json_array())
 """
 
 RAISED_BY_THE_TEST = """
@@ -42,15 +43,20 @@ def test_expected_a_404(run_context):
 """
 
 RAISED_AGAIN_BY_THE_TEST = """
-from prospecting_conformance.core.findings import ConformanceError, raise_for_findings
+from prospecting_conformance.core.findings import raise_for_findings
 
-def test_collects_what_the_observer_raised(run_context):
-    found = []
-    try:
-        run_context.raise_on_findings(observed_json_array())
-    except ConformanceError as judged:
-        found += judged.findings
-    raise_for_findings(found)
+def test_raises_what_the_observer_recorded(run_context):
+    raise_for_findings(run_context.observe(observed_json_array()))
+"""
+
+KNOWN_THEN_NEW = """
+from prospecting_conformance.checks.status import check_status
+from prospecting_conformance.core.findings import raise_for_findings
+
+def test_meets_a_known_issue_then_judges_its_own_rule(run_context):
+    observed = observed_json_array()
+    run_context.observe(observed)
+    raise_for_findings(check_status(observed, "P1", 404, "Looked up nothing"))
 """
 
 LIST = "listSalesNavigatorSavedSearches"
@@ -87,33 +93,79 @@ def live_target_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
 
 
+BASELINE_E1_S2 = {
+    "entries": [{"rule": "E1", "ticket": "KNOWN-1"}, {"rule": "S2", "ticket": "KNOWN-2"}]
+}
+BASELINE_ALL = {"entries": [*BASELINE_E1_S2["entries"], {"rule": "P1", "ticket": "KNOWN-3"}]}
+
+
 @pytest.mark.usefixtures("live_target_env")
 @pytest.mark.parametrize(
-    ("test_body", "expected"),
+    ("test_body", "baseline", "outcome", "expected"),
     [
         pytest.param(
-            RAISED_BY_THE_OBSERVER,
+            RECORDED_BY_THE_OBSERVER,
+            None,
+            "failed",
             {("E1", LIST, 200): 1, ("S2", LIST, 200): 1},
-            id="raised-by-the-client-observer",
+            id="recorded-by-the-client-observer",
         ),
-        pytest.param(RAISED_BY_THE_TEST, {("P1", LIST, 200): 1}, id="judged-by-the-test-itself"),
+        pytest.param(
+            RAISED_BY_THE_TEST, None, "failed", {("P1", LIST, 200): 1}, id="judged-by-the-test"
+        ),
         pytest.param(
             RAISED_AGAIN_BY_THE_TEST,
+            None,
+            "failed",
             {("E1", LIST, 200): 1, ("S2", LIST, 200): 1},
-            id="caught-and-raised-again-by-the-test",
+            id="recorded-and-raised-again-by-the-test",
+        ),
+        pytest.param(
+            RECORDED_BY_THE_OBSERVER,
+            BASELINE_E1_S2,
+            "passed",
+            {("E1", LIST, 200): 1, ("S2", LIST, 200): 1},
+            id="recorded-known-issues-pass",
+        ),
+        pytest.param(
+            RAISED_AGAIN_BY_THE_TEST,
+            BASELINE_E1_S2,
+            "passed",
+            {("E1", LIST, 200): 1, ("S2", LIST, 200): 1},
+            id="raised-known-issues-pass",
+        ),
+        pytest.param(
+            KNOWN_THEN_NEW,
+            BASELINE_E1_S2,
+            "failed",
+            {("E1", LIST, 200): 1, ("S2", LIST, 200): 1, ("P1", LIST, 200): 1},
+            id="a-known-issue-hides-no-new-finding",
+        ),
+        pytest.param(
+            KNOWN_THEN_NEW,
+            BASELINE_ALL,
+            "passed",
+            {("E1", LIST, 200): 1, ("S2", LIST, 200): 1, ("P1", LIST, 200): 1},
+            id="every-finding-known",
         ),
     ],
 )
-def test_each_finding_of_a_failed_test_is_counted_once(
-    pytester: pytest.Pytester, test_body: str, expected: dict[tuple[str, str, int], int]
+def test_each_finding_is_counted_once_and_only_a_new_one_fails_the_test(
+    pytester: pytest.Pytester,
+    test_body: str,
+    baseline: dict[str, object] | None,
+    outcome: str,
+    expected: dict[tuple[str, str, int], int],
 ) -> None:
     pytester.makepyfile(test_one_finding=OBSERVED_JSON_ARRAY + test_body)
     pytester.makeconftest(RECORDER_PROBE)
+    options = ["-p", "no:cacheprovider", *(f"-p{name}" for name in PLUGINS)]
+    if baseline is not None:
+        (pytester.path / "baseline.json").write_text(json.dumps(baseline), encoding="utf-8")
+        options += ["--baseline", "baseline.json"]
 
-    result = pytester.runpytest_subprocess(
-        "test_one_finding.py", "-p", "no:cacheprovider", *(f"-p{name}" for name in PLUGINS)
-    )
+    result = pytester.runpytest_subprocess("test_one_finding.py", *options)
 
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(**{outcome: 1})
     recorded = json.loads((pytester.path / "recorded.json").read_text(encoding="utf-8"))
     assert {(rule, op, status): count for rule, op, status, count in recorded} == expected

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.core.findings import ConformanceError, Finding
+from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.run.context import RunContext, active, current
 from prospecting_conformance.run.record import Sighting, TrackedJob
@@ -160,15 +160,53 @@ def test_a_job_that_vanishes_is_judged_by_the_job_history(
     assert "job-1" in findings[0].message
 
 
-def test_the_client_observer_raises_what_it_found(
+def test_observing_records_what_it_found_and_never_raises(
     context: RunContext, config: TargetConfig
 ) -> None:
-    context.raise_on_findings(listed(config))
+    findings = context.observe(json_array(config))
 
-    with pytest.raises(ConformanceError) as raised:
-        context.raise_on_findings(json_array(config))
+    assert {f.rule for f in findings} == {"E1", "S2"}
+    assert {key[0] for key in context.recorder.findings} == {"E1", "S2"}
 
-    assert {f.rule for f in raised.value.findings} == {"E1", "S2"}
+
+def test_a_rule_the_run_skips_is_neither_recorded_nor_new(
+    config: TargetConfig, spec: Spec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
+    context = RunContext(target=config, spec=spec, seed=1, skipped_rules=frozenset({"S2"}))
+
+    findings = context.observe(json_array(config))
+
+    assert {f.rule for f in findings} == {"E1"}
+    assert {key[0] for key in context.recorder.findings} == {"E1"}
+    assert not context.is_new(("S2", LIST, 200))
+
+
+@pytest.mark.parametrize(
+    ("key", "new"),
+    [
+        pytest.param(("E4", LIST, 200), False, id="known-to-the-baseline"),
+        pytest.param(("A3", LIST, 200), True, id="another-rule-is-new"),
+        pytest.param(("S2", LIST, 200), False, id="skipped-rule"),
+    ],
+)
+def test_a_finding_is_new_unless_known_or_skipped(
+    config: TargetConfig,
+    spec: Spec,
+    monkeypatch: pytest.MonkeyPatch,
+    key: tuple[str, str, int],
+    new: bool,
+) -> None:
+    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
+    context = RunContext(
+        target=config,
+        spec=spec,
+        seed=1,
+        known_issue=lambda found: found[0] == "E4",
+        skipped_rules=frozenset({"S2"}),
+    )
+
+    assert context.is_new(key) is new
 
 
 def test_a_finding_handed_on_again_is_recorded_once_and_an_equal_one_again(
