@@ -112,6 +112,13 @@ class JobHistory:
     def _seen_again(self, observed: Observed, group: str, job: dict[str, Any]) -> list[Finding]:
         asked = _path_job_id(observed)
         if asked is not None and asked != job["id"]:
+            if (group, asked) not in self._jobs:
+                # An id the run never saw answered with some job: L6's 404 was due.
+                message = (
+                    f"Asked for job {asked!r}, which this run never started or saw, and "
+                    f"received job {job['id']!r}; expected 404 for an unknown job id."
+                )
+                return [observed.finding("L6", message)]
             return [
                 observed.finding(
                     "L2", f"Asked for job {asked!r}, received job {job['id']!r}; expected the job."
@@ -160,6 +167,7 @@ class JobHistory:
                 "L1",
                 f"Received Location {location!r} for job {job_id!r}; expected it to name that "
                 f"job on the target ({expected}).",
+                provenance="inferred",  # the Location header is I5's, not the docs'
             )
         ]
 

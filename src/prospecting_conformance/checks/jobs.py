@@ -22,6 +22,7 @@ def check_accepted_job(observed: Observed) -> list[Finding]:
     """L1: a start answers 202 with the job (id, queued or running) and a Location header."""
     if observed.status != 202:
         return [observed.finding("L1", f"Started a job: received {observed.status}; expected 202.")]
+    # The 202 with a job id is documented (D6); its status and Location are our inference.
     findings = []
     job = observed.data
     if job is None or not isinstance(job.get("id"), str) or not job["id"]:
@@ -31,10 +32,12 @@ def check_accepted_job(observed: Observed) -> list[Finding]:
             observed.finding(
                 "L1",
                 f"A new job says status {job.get('status')!r}; expected queued or running.",
+                provenance="inferred",
             )
         )
     if not observed.header("location"):
-        findings.append(observed.finding("L1", "The 202 has no Location header."))
+        message = "The 202 has no Location header."
+        findings.append(observed.finding("L1", message, provenance="inferred"))
     return findings
 
 

@@ -49,10 +49,13 @@ class Reach:
         """Why the gate fails on this operation, or None."""
         if not self.judged or self.past_guards:
             return None
-        statuses = ", ".join(str(s) for s in sorted(self.statuses)) or "no response"
+        total = sum(self.statuses.values())
+        if not total:
+            return f"{self.operation_id}: no generated case was answered: the fuzz run never ran"
+        statuses = ", ".join(f"{n}x {s}" for s, n in sorted(self.statuses.items()))
         return (
-            f"{self.operation_id}: no generated case got past 401/403/404 (saw {statuses}): "
-            "the fuzz run never reached the API's logic"
+            f"{self.operation_id}: none of its {total} generated case(s) got past "
+            f"401/403/404 (answered {statuses}): the fuzz run never reached the API's logic"
         )
 
 

@@ -44,6 +44,7 @@ from prospecting_conformance.target.settings import (
     reference_faults,
     run_seed,
     run_target,
+    skipped_rules,
     step_summary_path,
 )
 
@@ -142,6 +143,7 @@ class RunController:
             interrupted=interrupted,
             seconds_to_first_failure=self.first_failure_s,
             notes=_rail_notes(target),
+            skipped_rules=tuple(sorted(skipped_rules())),
         )
 
     def _incomplete(

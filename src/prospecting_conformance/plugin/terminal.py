@@ -62,3 +62,10 @@ def _say_findings(reporter: Any, summary: Summary) -> None:
             f"  not exercised [{entry.rule}] {entry.operation} ({entry.ticket}): "
             "no finding, but nothing tested it either"
         )
+    for entry in summary.expired:
+        reporter.write_line(
+            f"  expired [{entry.rule}] {entry.operation} ({entry.ticket}): its baseline entry "
+            f"ended on {entry.expires}, so what it accepted counts as new"
+        )
+    if summary.skipped_rules:
+        reporter.write_line(f"  not judged (--skip-rule): {', '.join(summary.skipped_rules)}")

@@ -84,6 +84,8 @@ class Summary:
     seconds_to_first_failure: float | None = None
     notes: list[str] = field(default_factory=list)
     weather: Weather = field(default_factory=Weather)
+    expired: list[BaselineEntry] = field(default_factory=list)
+    skipped_rules: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,6 +108,8 @@ class Summary:
             "findings": [finding.to_dict() for finding in self.findings],
             "fixed": [entry.to_dict() for entry in self.fixed],
             "notExercised": [entry.to_dict() for entry in self.not_exercised],
+            "expired": [entry.to_dict() for entry in self.expired],
+            "skippedRules": list(self.skipped_rules),
             "jobsLeftRunning": list(self.jobs_left_running),
             "knownJobsLeftRunning": list(self.known_jobs_left_running),
             "secondsToFirstFailure": self.seconds_to_first_failure,
@@ -139,4 +143,6 @@ class Summary:
             seconds_to_first_failure=data["secondsToFirstFailure"],
             notes=list(data["notes"]),
             weather=Weather.from_dict(data["weather"]),
+            expired=[BaselineEntry.from_dict(e) for e in data.get("expired", [])],
+            skipped_rules=list(data.get("skippedRules", [])),
         )

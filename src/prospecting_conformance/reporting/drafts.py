@@ -1,9 +1,9 @@
 """One Markdown regression draft per root cause, ready to paste into the bug tracker.
 
-A finding is one (rule, operation, status): however many generated cases broke the same rule
-on the same operation with the same status, QA files it once. Findings that one response
-broke together (the same operation and traceId, say L2 and L3 on one poll of a job that
-ignored its cancel) are one root cause, hence one draft listing every rule.
+A root cause is one (rule, operation, status): however many generated cases broke the same
+rule on the same operation with the same status, QA files it once. Never grouped by traceId:
+a target that repeats traceIds (a known issue of its own) would merge unrelated findings into
+one draft.
 
 The draft's reproduction is a short script of the exchanges that led to the finding, ids
 captured from the responses, so that it replays on a fresh server; for an embedded run,
@@ -17,7 +17,12 @@ import shlex
 from collections.abc import Sequence
 
 from prospecting_conformance.checks.rules import Provenance, rule
-from prospecting_conformance.core.findings import BODY_EXCERPT_CHARS, Exchange, Finding
+from prospecting_conformance.core.findings import (
+    BODY_EXCERPT_CHARS,
+    Exchange,
+    Finding,
+    FindingKey,
+)
 from prospecting_conformance.reporting.curl import BASE_URL_VAR, replay_script
 from prospecting_conformance.reporting.document import ReportedFinding, Summary
 from prospecting_conformance.run.replay import Step
@@ -38,12 +43,10 @@ REPLAY_ENV_FILE = "replay.env"
 
 
 def root_causes(findings: Sequence[ReportedFinding]) -> list[list[ReportedFinding]]:
-    """Findings grouped by root cause (operation and traceId), in the summary's order."""
-    groups: dict[tuple[str, str] | int, list[ReportedFinding]] = {}
-    for index, entry in enumerate(findings):
-        trace = entry.finding.trace_id
-        key: tuple[str, str] | int = (entry.finding.operation, trace) if trace else index
-        groups.setdefault(key, []).append(entry)
+    """Findings grouped by root cause (rule, operation, status), in the summary's order."""
+    groups: dict[FindingKey, list[ReportedFinding]] = {}
+    for entry in findings:
+        groups.setdefault(entry.finding.key, []).append(entry)
     return list(groups.values())
 
 

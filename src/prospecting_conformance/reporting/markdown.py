@@ -37,10 +37,16 @@ def render_markdown(summary: Summary, drafts: Mapping[FindingKey, str]) -> str:
         lines += ["", "### Known findings (baseline)", ""]
         lines += ["| rule | operation | status | traceId | ticket |", "|---|---|---|---|---|"]
         lines += [_row(f.finding, str(f.ticket)) for f in known]
-    for title, entries in (("Fixed", summary.fixed), ("Not exercised", summary.not_exercised)):
+    for title, entries in (
+        ("Fixed", summary.fixed),
+        ("Not exercised", summary.not_exercised),
+        ("Expired, so counted as new", summary.expired),
+    ):
         if entries:
             lines += ["", f"### {title} (baseline)", ""]
             lines += [f"- {e.rule} {e.operation} ({e.ticket})" for e in entries]
+    if summary.skipped_rules:
+        lines += ["", f"Rules not judged (--skip-rule): {', '.join(summary.skipped_rules)}."]
     if summary.jobs_left_running:
         lines += ["", "### Jobs left running (cancel them by hand)", ""]
         lines += [f"- {job}" for job in summary.jobs_left_running]

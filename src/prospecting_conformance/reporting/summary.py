@@ -51,6 +51,8 @@ class RunFacts:
     seconds_to_first_failure: float | None = None
     # What the rails kept the run from doing, said once.
     notes: list[str] = field(default_factory=list)
+    # Rules the run did not judge (--skip-rule).
+    skipped_rules: tuple[str, ...] = ()
 
 
 def build_summary(
@@ -85,6 +87,8 @@ def build_summary(
         seconds_to_first_failure=facts.seconds_to_first_failure,
         notes=list(facts.notes),
         weather=weather_summary(record.weather),
+        expired=list(baseline.expired),
+        skipped_rules=sorted(facts.skipped_rules),
     )
 
 
@@ -132,13 +136,19 @@ def _test_of(job: TrackedJob | None) -> str:
 def _unmatched(
     baseline: Baseline, findings: Sequence[ReportedFinding], facts: RunFacts, record: RunRecord
 ) -> tuple[list[BaselineEntry], list[BaselineEntry]]:
-    """The baseline entries no finding matched: (fixed, not exercised by this run)."""
+    """The baseline entries no finding matched: (fixed, not exercised by this run). An entry
+    for a rule the run did not judge was not exercised, whatever ran."""
     passed = {o.nodeid for o in facts.outcomes if o.outcome == "passed"}
     observed_operations = {op for op, counts in record.statuses.items() if counts}
     unmatched = baseline.unmatched(f.finding.key for f in findings)
+
+    def exercised(entry: BaselineEntry) -> bool:
+        judged = entry.rule not in facts.skipped_rules
+        return judged and entry.exercised(passed, observed_operations)
+
     return (
-        [e for e in unmatched if e.exercised(passed, observed_operations)],
-        [e for e in unmatched if not e.exercised(passed, observed_operations)],
+        [e for e in unmatched if exercised(e)],
+        [e for e in unmatched if not exercised(e)],
     )
 
 

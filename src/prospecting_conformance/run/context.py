@@ -19,7 +19,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlsplit
 
 from prospecting_conformance.checks.envelope import TraceIds, check_content_type, check_envelope
@@ -78,8 +78,12 @@ class RunContext:
             findings = check_response(observed, self.spec, self.trace_ids)
         else:
             # An undeclared method or path: no operation to hold it to, but the answer is
-            # still the API's and still wears the envelope.
-            findings = check_envelope(observed, self.spec, self.trace_ids)
+            # still the API's and still wears the envelope. That it must is I14's inference,
+            # whatever the envelope rule says of documented answers.
+            findings = [
+                replace(finding, provenance_override="inferred")
+                for finding in check_envelope(observed, self.spec, self.trace_ids)
+            ]
         self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
         findings += self.jobs.observe(observed, self._account_group(observed.url))
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)

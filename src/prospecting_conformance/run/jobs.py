@@ -57,12 +57,13 @@ def follow_location(client: ProspectingClient, started: Observed) -> Observed:
     """
     location = started.header("location")
     if not location:
-        raise ConformanceError([started.finding("L1", "The 202 has no Location header.")])
+        message = "The 202 has no Location header."
+        raise ConformanceError([started.finding("L1", message, provenance="inferred")])
     try:
         return client.get_url(location)
     except ForeignURLRefused:
         message = f"Received Location {location!r}; expected a URL on the target."
-        raise ConformanceError([started.finding("L1", message)]) from None
+        raise ConformanceError([started.finding("L1", message, provenance="inferred")]) from None
 
 
 def run_to_end(client: ProspectingClient, started: Observed, saved_search_id: str) -> JobTracker:

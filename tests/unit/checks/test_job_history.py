@@ -148,6 +148,11 @@ CASES = [
     pytest.param([polled("never-seen", http=404)], [], id="an-unknown-id-is-404-L6s-business"),
     pytest.param(
         [answer("getProspectingJob", 200, job("job-2"), url=f"{JOBS}/job-1")],
+        ["L6"],
+        id="asked-for-an-unknown-job-got-another",
+    ),
+    pytest.param(
+        [started(), answer("getProspectingJob", 200, job("job-2"), url=f"{JOBS}/job-1")],
         ["L2"],
         id="asked-for-one-job-got-another",
     ),

@@ -79,6 +79,23 @@ def test_check_accepted_job(
 
 
 @pytest.mark.parametrize(
+    ("status", "body", "headers", "provenance"),
+    [
+        pytest.param(200, job(), LOCATION, "documented", id="the-202-is-documented"),
+        pytest.param(202, job(id=""), LOCATION, "documented", id="the-job-id-is-documented"),
+        pytest.param(202, job(), {}, "inferred", id="the-location-is-inferred"),
+        pytest.param(202, job(status="done"), LOCATION, "inferred", id="the-status-is-inferred"),
+    ],
+)
+def test_an_accepted_jobs_finding_is_as_firm_as_the_part_it_breaks(
+    observe: Observe, status: int, body: dict[str, Any], headers: dict[str, str], provenance: str
+) -> None:
+    [finding] = check_accepted_job(observe(START, status, body, headers=headers))
+
+    assert finding.provenance == provenance
+
+
+@pytest.mark.parametrize(
     ("status", "body", "message"),
     [
         pytest.param(200, job(status="cancelled"), None, id="the-expected-status"),

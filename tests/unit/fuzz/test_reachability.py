@@ -22,14 +22,13 @@ from prospecting_conformance.target.config import TargetConfig
         (
             Reach("getProspectByProviderId", {404: 4, 403: 1}),
             "getProspectByProviderId: 0/5 generated cases got past the guards",
-            "getProspectByProviderId: no generated case got past 401/403/404 (saw 403, 404): "
-            "the fuzz run never reached the API's logic",
+            "getProspectByProviderId: none of its 5 generated case(s) got past 401/403/404 "
+            "(answered 1x 403, 4x 404): the fuzz run never reached the API's logic",
         ),
         (
             Reach("getProspectingJob", {}),
             "getProspectingJob: 0/0 generated cases got past the guards",
-            "getProspectingJob: no generated case got past 401/403/404 (saw no response): "
-            "the fuzz run never reached the API's logic",
+            "getProspectingJob: no generated case was answered: the fuzz run never ran",
         ),
         (
             Reach("getProspectingJob", {404: 9}, judged=False),

@@ -40,20 +40,24 @@ NO_TRACE_B = _reported("E2", "getProspectingJob", None)
     [
         pytest.param([], [], id="no-findings-no-drafts"),
         pytest.param(
-            [L2_POLL, L3_SAME_POLL], [[L2_POLL, L3_SAME_POLL]], id="one-response-one-cause"
+            [L2_POLL, L3_SAME_POLL],
+            [[L2_POLL], [L3_SAME_POLL]],
+            id="one-traceId-two-rules-two-causes",
         ),
         pytest.param(
-            [L2_POLL, L2_OTHER_POLL], [[L2_POLL], [L2_OTHER_POLL]], id="two-responses-two-causes"
+            [L2_POLL, S3_START],
+            [[L2_POLL], [S3_START]],
+            id="a-repeated-traceId-merges-nothing",
         ),
         pytest.param(
-            [L2_POLL, S3_START], [[L2_POLL], [S3_START]], id="same-trace-other-operation-apart"
+            [L2_POLL, L2_OTHER_POLL], [[L2_POLL, L2_OTHER_POLL]], id="same-rule-operation-status"
         ),
         pytest.param(
             [NO_TRACE_A, NO_TRACE_B], [[NO_TRACE_A], [NO_TRACE_B]], id="without-trace-each-apart"
         ),
         pytest.param(
-            [L2_POLL, L2_OTHER_POLL, L3_SAME_POLL],
-            [[L2_POLL, L3_SAME_POLL], [L2_OTHER_POLL]],
+            [L2_POLL, L3_SAME_POLL, L2_OTHER_POLL],
+            [[L2_POLL, L2_OTHER_POLL], [L3_SAME_POLL]],
             id="in-the-summarys-order-of-first-finding",
         ),
     ],

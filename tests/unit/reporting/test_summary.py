@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,46 @@ def test_a_baseline_entry_is_fixed_only_when_the_run_exercised_it(
         ([entry], []) if fixed else ([], [entry])
     )
     assert summary.verdict == "pass"
+
+
+def test_an_entry_for_a_skipped_rule_is_not_exercised_never_fixed(
+    spec: Spec, tmp_path: Path
+) -> None:
+    # Given a baseline entry for L5, whose test passed in a run that did not judge L5
+    entry = {"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({"entries": [entry]}))
+    facts = _facts(ItemOutcome("t::cancel", "passed"))
+    facts.skipped_rules = ("L5",)
+    record = _record()
+    record.statuses = {"cancelProspectingJob": Counter({200: 1})}
+
+    # When the run is summarised
+    summary = build_summary(facts, record, spec, Baseline.load(path))
+
+    # Then the entry is not exercised, and the summary names the rule not judged
+    assert (summary.fixed, [e.ticket for e in summary.not_exercised]) == ([], ["T-1"])
+    assert summary.to_dict()["skippedRules"] == ["L5"]
+
+
+def test_an_expired_entry_knows_nothing_and_is_listed_as_expired(
+    spec: Spec, tmp_path: Path
+) -> None:
+    # Given an entry for L5 that expired yesterday, and L5 found again
+    entry = {"rule": "L5", "ticket": "T-1", "expires": "2026-12-04"}
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({"entries": [entry]}))
+    baseline = Baseline.load(path, today=date(2026, 12, 5))
+
+    # When the run is summarised
+    summary = build_summary(_facts(FAILED_ON_L5), _record(_finding(*L5)), spec, baseline)
+
+    # Then L5 is new again, and the summary says why
+    assert summary.verdict == "fail"
+    assert [f.new for f in summary.findings] == [True]
+    assert summary.to_dict()["expired"] == [
+        {"rule": "L5", "operation": "*", "ticket": "T-1", "expires": "2026-12-04"}
+    ]
 
 
 @pytest.mark.parametrize(
