@@ -13,7 +13,10 @@ alarm (the false-alarm score is variations passed / variations). Every fault the
 with all those variations on: `killed_under_variations` says that no variation hides it.
 
     python -m prospecting_conformance.mutation.matrix [--jobs N] [--fault NAME ...] [--seeds N]
-        [--variations [--variation NAME ...] [--skip-variation NAME ...]]
+        [--variations [--variation NAME ...] [--skip-variation NAME ...]] [--masking]
+
+With `--masking`, the masking score too (masking.py): a known issue on every answer,
+baselined, must hide no other fault, and a family of faults at once is reported in full.
 
 This module is the command line; the plan (plan.py), the running (runs.py), the score
 (score.py) and the report (report.py) each have their own.
@@ -27,6 +30,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from prospecting_conformance.mutation.masking import first_stage, masking_score, second_stage
 from prospecting_conformance.mutation.plan import CONTROL_SEEDS, plan
 from prospecting_conformance.mutation.report import print_matrix, write_matrix
 from prospecting_conformance.mutation.runs import run_plan
@@ -52,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--variation", action="append", default=[], help="with --variations: only these"
+    )
+    parser.add_argument(
+        "--masking",
+        action="store_true",
+        help="also the masking score: faults on every answer baselined, beside every other "
+        "fault, and a family of faults at once (see mutation/masking.py)",
     )
     parser.add_argument(
         "--skip-variation",
@@ -95,8 +105,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.monotonic()
     runs = plan(faults, variations, args.seeds)
+    if args.masking:
+        runs = first_stage(faults) + runs
     results = run_plan(runs, runs_dir, Path.cwd(), args.jobs)
     document = score(faults, variations, runs, results)
+    if args.masking:
+        baselines = runs_dir / "baselines"
+        results.update(
+            run_plan(second_stage(faults, results, baselines), runs_dir, Path.cwd(), args.jobs)
+        )
+        document.update(masking_score(faults, results, baselines))
     document["wall_seconds"] = round(time.monotonic() - started, 1)
     write_matrix(reports, document, results)
     print_matrix(document)

@@ -38,6 +38,11 @@ class PlannedRun(NamedTuple):
     faults: tuple[Fault, ...]
     seed: int
     variations: tuple[str, ...]
+    # A faulted run stops at its kill; a run that must see everything does not.
+    stop_on_kill: bool = True
+    # The known issues the run is given (--baseline), and the tests it runs (all when none).
+    baseline: str | None = None
+    tests: tuple[str, ...] = ()
 
 
 def alone(variation: Variation) -> str:

@@ -53,6 +53,28 @@ def _print_variations(document: Mapping[str, Any]) -> None:
         )
 
 
+def _print_masking(document: Mapping[str, Any]) -> None:
+    for row in document["masking"]:
+        alone = "passes" if row["alonePassed"] else "DOES NOT PASS"
+        hidden = ", ".join(row["hidden"]) or "none"
+        print(
+            f"known {row['name']} ({row['baselineEntries']} baseline entries): alone {alone}; "
+            f"hid {hidden} of {row['pairs']} other faults ({row['seconds']}s)"
+        )
+    family = document.get("family_at_once")
+    family_line = ""
+    if family is not None:
+        unreported = ", ".join(family["unreported"]) or "none unreported"
+        family_line = (
+            f"; {family['family']} faults all at once {family['score']:.0%} "
+            f"({len(family['faults'])} faults, rules {','.join(family['rules'])}; {unreported})"
+        )
+    print(
+        f"masking score {document['masking_score']:.0%} "
+        f"({document['masking_held']}/{document['masking_total']}){family_line}"
+    )
+
+
 def print_matrix(document: Mapping[str, Any]) -> None:
     """The table of faults and variations, then the scores."""
     print()
@@ -64,6 +86,8 @@ def print_matrix(document: Mapping[str, Any]) -> None:
         f"control {'clean' if control['clean'] else 'NOT CLEAN'} over {len(control['runs'])} "
         f"seed(s), {document['wall_seconds']}s (CPU {document['cpu_seconds']}s)"
     )
+    if "masking" in document:
+        _print_masking(document)
     if "variations" in document:
         print(
             f"false-alarm score {document['false_alarm_score']:.0%} "

@@ -47,11 +47,16 @@ class RunResult:
     wall_seconds: float
     summary: dict[str, Any] | None
     cpu_seconds: float | None = None
+    # The rules of the findings the run's baseline did not know.
+    new_rules: tuple[str, ...] = ()
 
 
-def conformance_args(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
-    """pytest's arguments for the conformance run as CI starts it, with its own reports."""
-    pytest = ["tests/conformance", "-q", "-p", "no:cacheprovider"]
+def conformance_args(
+    profile: str, seed: int, reports: Path, *extra: str, tests: Sequence[str] = ()
+) -> list[str]:
+    """pytest's arguments for the conformance run as CI starts it, with its own reports
+    (`tests`: node ids, to run only those)."""
+    pytest = [*(tests or ["tests/conformance"]), "-q", "-p", "no:cacheprovider"]
     run = ["--profile", profile, "--seed", str(seed), "--reports-dir", str(reports)]
     return [*pytest, *run, *extra]
 
@@ -66,13 +71,16 @@ def embedded_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}
 
 
-def _switches(faults: Sequence[Fault], variations: Sequence[str]) -> list[str]:
-    """The options that switch the faults and variations on; a faulted run stops at its kill."""
+def _switches(
+    faults: Sequence[Fault], variations: Sequence[str], stop_on: Sequence[Fault]
+) -> list[str]:
+    """The options that switch the faults and variations on, and stop at the kill of those
+    in `stop_on`."""
     options = []
     for fault in faults:
         options += ["--reference-fault", fault.name]
-        for rule in fault.caught_by:
-            options += ["--stop-on-rule", rule]
+    for rule in dict.fromkeys(rule for fault in stop_on for rule in fault.caught_by):
+        options += ["--stop-on-rule", rule]
     for variation in variations:
         options += ["--reference-variation", variation]
     return options
@@ -85,16 +93,24 @@ def run_one(
     reports: Path,
     project: Path,
     variations: Sequence[str] = (),
+    *,
+    stop_on_kill: bool = True,
+    baseline: str | None = None,
+    tests: Sequence[str] = (),
 ) -> RunResult:
     """Run the quick profile against a fresh embedded server with `faults` (and `variations`)
     switched on.
 
     A faulted run stops at the first failure that names a rule expected to catch its fault:
-    the kill is decided, the rest would only cost time. Other failures do not stop it.
+    the kill is decided, the rest would only cost time. Other failures do not stop it. With a
+    baseline, its faults are known issues: only the last fault's kill stops the run.
     """
     directory = reports / label
-    command = conformance_args("quick", seed, directory, "--no-shrink")
-    command += _switches(faults, variations)
+    command = conformance_args("quick", seed, directory, "--no-shrink", tests=tests)
+    stop_on = (faults[-1:] if baseline else faults) if stop_on_kill else ()
+    command += _switches(faults, variations, stop_on)
+    if baseline:
+        command += ["--baseline", baseline]
     started = time.monotonic()
     # Forked from a warm interpreter (forked.py): the matrix shares its start-up.
     forked = run_pytest(command, project, embedded_env(), reports / f"{label}.log")
@@ -127,6 +143,7 @@ def _read_result(
         wall,
         summary,
         cpu,
+        tuple(sorted({f["rule"] for f in summary["findings"] if f.get("new", True)})),
     )
 
 
@@ -138,7 +155,16 @@ def run_plan(
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
             run.label: pool.submit(
-                run_one, run.label, run.faults, run.seed, reports, project, run.variations
+                run_one,
+                run.label,
+                run.faults,
+                run.seed,
+                reports,
+                project,
+                run.variations,
+                stop_on_kill=run.stop_on_kill,
+                baseline=run.baseline,
+                tests=run.tests,
             )
             for run in runs
         }

@@ -125,9 +125,12 @@ def score(
 
 
 def exit_status(document: Mapping[str, Any]) -> int:
-    """1 when a fault survived, a variation raised a false alarm or hid a fault, or a control
-    was not clean; else 0."""
+    """1 when a fault survived, a variation raised a false alarm or hid a fault, a known issue
+    hid a fault, or a control was not clean; else 0."""
     failed = any(not row["killed"] for row in document["faults"])
+    if "masking" in document:
+        failed = failed or document["masking_score"] < 1
+        failed = failed or document.get("family_at_once", {}).get("score", 1) < 1
     if "variations" in document:
         failed = failed or any(not row["passed"] for row in document["variations"])
         failed = failed or any(not row["killed_under_variations"] for row in document["faults"])

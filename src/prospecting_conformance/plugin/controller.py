@@ -91,7 +91,8 @@ class RunController:
             finding_keys=tuple((k[0], k[1], k[2]) for k in keys),
             message=_short(report.longreprtext) if report.failed else "",
         )
-        stopping_on = self.stop_rules & {k[0] for k in keys}
+        # A passing test's findings are known issues: no kill to stop at.
+        stopping_on = self.stop_rules & {k[0] for k in keys} if report.failed else set()
         if stopping_on and self.session is not None:
             self._stop(f"a failure named {', '.join(sorted(stopping_on))}")
             self.stopped_on_rule = True

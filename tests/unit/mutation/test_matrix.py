@@ -42,6 +42,7 @@ def _fake_runs(
         reports: Path,
         project: Path,
         variations: Sequence[str] = (),
+        **options: object,
     ) -> RunResult:
         calls.append((label, tuple(f.name for f in faults), tuple(variations)))
         default = [r for f in faults for r in f.caught_by[:1]]

@@ -117,3 +117,29 @@ def test_the_embedded_env_drops_every_prospecting_variable(
 
     assert "PROSPECTING_BASE_URL" not in env
     assert env["HOME_FOR_THIS_TEST"] == "kept"
+
+
+def test_a_masking_pair_runs_the_named_tests_baselined_and_stops_at_the_last_faults_kill(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    forked = _fork(monkeypatch, None)
+    known = FAULTS["trace_id_constant"]  # caught by E4, baselined here
+    test = "tests/conformance/test_lifecycle.py::test_cancel_running_job"
+
+    runs.run_one("pair", [known, FAULT], 404, tmp_path, tmp_path, baseline="b.json", tests=[test])
+
+    [argv] = forked
+    assert argv[:4] == [test, "-q", "-p", "no:cacheprovider"]
+    assert argv[argv.index("--stop-on-rule") :] == ["--stop-on-rule", "L3", "--baseline", "b.json"]
+    assert argv.count("--reference-fault") == 2
+
+
+def test_a_run_that_must_see_everything_does_not_stop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    forked = _fork(monkeypatch, None)
+
+    runs.run_one("found", [FAULT], 404, tmp_path, tmp_path, stop_on_kill=False)
+
+    [argv] = forked
+    assert "--stop-on-rule" not in argv
