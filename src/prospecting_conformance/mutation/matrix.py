@@ -30,7 +30,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from prospecting_conformance.mutation.masking import first_stage, masking_score, second_stage
+from prospecting_conformance.mutation.masking import (
+    first_stage,
+    masking_score,
+    second_stage,
+    third_stage,
+)
 from prospecting_conformance.mutation.plan import CONTROL_SEEDS, plan
 from prospecting_conformance.mutation.report import print_matrix, write_matrix
 from prospecting_conformance.mutation.runs import run_plan
@@ -111,9 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     document = score(faults, variations, runs, results)
     if args.masking:
         baselines = runs_dir / "baselines"
-        results.update(
-            run_plan(second_stage(faults, results, baselines), runs_dir, Path.cwd(), args.jobs)
-        )
+        paired = second_stage(faults, results, baselines)
+        results.update(run_plan(paired, runs_dir, Path.cwd(), args.jobs))
+        results.update(run_plan(third_stage(paired, results), runs_dir, Path.cwd(), args.jobs))
         document.update(masking_score(faults, results, baselines))
     document["wall_seconds"] = round(time.monotonic() - started, 1)
     write_matrix(reports, document, results)

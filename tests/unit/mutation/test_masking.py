@@ -17,6 +17,7 @@ from prospecting_conformance.mutation.masking import (
     first_stage,
     masking_score,
     second_stage,
+    third_stage,
 )
 from prospecting_conformance.mutation.runs import RunResult
 from prospecting_conformance.reference.faults import FAULTS
@@ -159,3 +160,34 @@ def test_a_family_at_once_names_each_fault_none_of_whose_rules_was_reported(
 
     assert document["family_at_once"]["unreported"] == ["cross_tenant_job_access"]
     assert document["family_at_once"]["score"] == 0.5
+
+
+def test_a_fault_caught_only_by_the_known_issues_own_rules_is_not_paired(tmp_path: Path) -> None:
+    recycled = FAULTS["trace_id_recycled"]  # E4 only: as far as a baseline can tell, E4 is E4
+    results = {
+        "mask-trace_id_constant-found": _result(
+            "mask-trace_id_constant-found", 1, _finding("E4", ["t::a"])
+        )
+    }
+
+    labels = [run.label for run in second_stage([KNOWN, recycled, CANCEL], results, tmp_path)]
+
+    assert labels == ["mask-trace_id_constant-alone", "mask-trace_id_constant+cancel_ignored"]
+
+
+def test_a_pair_its_selected_tests_missed_runs_again_over_the_whole_profile(
+    tmp_path: Path,
+) -> None:
+    results = {
+        "mask-trace_id_constant-found": _result(
+            "mask-trace_id_constant-found", 1, _finding("E4", ["t::a"])
+        ),
+        CANCEL.name: _result(CANCEL.name, 1, _finding("L3", [CANCEL_TEST])),
+    }
+    [_, pair] = second_stage([KNOWN, CANCEL], results, tmp_path)
+    missed = {pair.label: _result(pair.label, 0, _finding("E4", ["t::a"], new=False))}
+
+    [again] = third_stage([pair], missed)
+
+    assert (again.label, again.tests, again.baseline) == (pair.label, (), pair.baseline)
+    assert third_stage([pair], {pair.label: _result("p", 1, _finding("L3", ["x"]))}) == []

@@ -194,3 +194,21 @@ def test_a_job_that_breaks_a_rule_on_the_way_stops_with_the_finding(
         run_to_end(client, start_accepted(client, "ss-1"), "ss-1")
 
     assert {f.rule for f in raised.value.findings} == {rule}
+
+
+def test_a_poll_answer_that_breaks_only_the_envelope_does_not_stop_the_step(
+    api: respx.MockRouter, client: ProspectingClient
+) -> None:
+    # Given polls labelled text/plain (E5: the run's observer records it on every answer)
+    api.post(JOBS_PATH).mock(return_value=accepted())
+    done = reply(200, job("completed", 10))
+    api.get(JOB_PATH).mock(
+        return_value=httpx.Response(
+            200, content=done.content, headers={"Content-Type": "text/plain"}
+        )
+    )
+
+    # When the job is run to its end, Then the step goes on to what its test checks
+    tracker = run_to_end(client, start_accepted(client, "ss-1"), "ss-1")
+
+    assert tracker.status == "completed"
