@@ -1,12 +1,17 @@
-"""Fixtures the contract tests share: jobs started on the target, and the ids they need."""
+"""Fixtures the contract tests share: jobs started on the target, the ids they need, and a
+harmless request to any operation."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
 from prospecting_conformance.client.api import ProspectingClient
-from prospecting_conformance.plugin.fixtures import RequireSetting
+from prospecting_conformance.core.observed import Observed
+from prospecting_conformance.plugin.fixtures import RequireSetting, SkipUnlessWritable
 from prospecting_conformance.run.jobs import StartJob, start_accepted
+from prospecting_conformance.run.probes import Probe, send_probe
 
 
 @pytest.fixture
@@ -23,6 +28,18 @@ def saved_search_id(require_setting: RequireSetting) -> str:
 @pytest.fixture
 def slow_saved_search_id(require_setting: RequireSetting) -> str:
     return require_setting("slow_saved_search_id")
+
+
+@pytest.fixture
+def probe(api: ProspectingClient, skip_unless_writable: SkipUnlessWritable) -> Probe:
+    """`probe(operation_id, **options)`: the operation's harmless request (run/probes.py),
+    skipped with writes off when the operation writes, as any request to it is."""
+
+    def send(operation_id: str, **options: Any) -> Observed:
+        skip_unless_writable(operation_id)
+        return send_probe(api, operation_id, **options)
+
+    return send
 
 
 # Contract tests first, generated ones next (a regression shows in seconds, not minutes),

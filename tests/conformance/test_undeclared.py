@@ -23,19 +23,10 @@ from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.findings import raise_for_findings
 from prospecting_conformance.core.http import READ_METHODS
 from prospecting_conformance.plugin.fixtures import RequireWrites
+from prospecting_conformance.run.probes import probe_url
 from prospecting_conformance.spec.model import load_spec
 
-# Ids that need not exist: method dispatch happens on the route, before any look-up (I14).
-PATH_VALUES = {"jobId": "no-such-job-u1-000000000000", "providerId": "no-such-provider-u1"}
-
 METHOD_CASES = [pytest.param(case, id=case.id) for case in undeclared_methods(load_spec())]
-
-
-def _fill(template: str, api: ProspectingClient) -> str:
-    path = template.replace("{accountGroupId}", api.config.account_group_id)
-    for name, value in PATH_VALUES.items():
-        path = path.replace("{" + name + "}", value)
-    return api.config.base_url.rstrip("/") + path
 
 
 @pytest.mark.parametrize("template", UNKNOWN_PATHS)
@@ -44,7 +35,7 @@ def test_an_unknown_path_is_404_in_the_envelope(
     api: ProspectingClient, template: str, with_key: bool
 ) -> None:
     credentials: dict[str, Any] = {"key": "all"} if with_key else {"key": None}
-    observed = api.get_url(_fill(template, api), f"GET {template}", **credentials)
+    observed = api.get_url(probe_url(api, template), f"GET {template}", **credentials)
     raise_for_findings(check_unknown_path(observed, with_key=with_key))
 
 
@@ -55,5 +46,5 @@ def test_an_undeclared_method_is_405_with_allow(
     if case.method not in READ_METHODS:
         # A write method on a live API could still start or cancel something if it is broken.
         require_writes()
-    observed = api.send_undeclared(case.method, _fill(case.path, api), case.label)
+    observed = api.send_undeclared(case.method, probe_url(api, case.path), case.label)
     raise_for_findings(check_method_not_allowed(observed, case))

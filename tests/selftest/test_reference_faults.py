@@ -105,6 +105,26 @@ class Api:
         return None
 
 
+FOREIGN_SEARCH = seed.SAVED_SEARCHES[FOREIGN][0].id
+LIST = "/sales-navigator/saved-searches"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"
+
+
+def _start_as(api: Api, content_type: str) -> httpx.Response:
+    body = b'{"source": "sales_navigator", "savedSearchId": "%s"}' % FAST.encode()
+    return api._send(
+        "POST", "/prospecting", seed.KEY_ALL, content=body, headers={"Content-Type": content_type}
+    )
+
+
+def _without_accept_406(api: Api) -> bool:
+    request = api.client.build_request(
+        "GET", f"/v1/accounts/{PRIMARY}{LIST}", headers={"X-API-Key": seed.KEY_ALL}
+    )
+    del request.headers["accept"]
+    return api.client.send(request).status_code == 406
+
+
 def _error(api: Api) -> dict[str, Any]:
     body: dict[str, Any] = api.list(key=NO_KEY).json()
     return body
@@ -329,6 +349,40 @@ PROBES: dict[str, Probe] = {
     ),
     "options_default_page": lambda api: (
         api._send("OPTIONS", "/sales-navigator/saved-searches", seed.KEY_ALL).status_code == 200
+    ),
+    # reading
+    "foreign_saved_search_accepted": lambda api: api.start(FOREIGN_SEARCH).status_code == 202,
+    "foreign_saved_search_forbidden": lambda api: api.start(FOREIGN_SEARCH).status_code == 403,
+    "content_type_compared_verbatim": lambda api: (
+        _start_as(api, "application/json; charset=utf-8").status_code == 400
+    ),
+    "content_type_case_sensitive": lambda api: (
+        _start_as(api, "Application/JSON").status_code == 400
+    ),
+    "html_error_page_for_browsers": lambda api: (
+        api.client.get("/v1/no-such-route", headers={"Accept": BROWSER_ACCEPT})
+        .headers["content-type"]
+        .startswith("text/html")
+    ),
+    "accept_first_type_only": lambda api: (
+        api._send("GET", LIST, seed.KEY_ALL, headers={"Accept": BROWSER_ACCEPT}).status_code == 406
+    ),
+    "missing_accept_rejected": _without_accept_406,
+    "job_lookup_case_insensitive": lambda api: api.get(api.start_id().upper()).status_code == 200,
+    "provider_lookup_collation": lambda api: (
+        api.lookup(seed.PROVIDER_ID.swapcase() + " ").status_code == 200
+    ),
+    "trailing_slash_redirect": lambda api: (
+        api._send("GET", LIST + "/", seed.KEY_ALL).status_code == 307
+    ),
+    "routes_case_insensitive": lambda api: (
+        api.client.get(
+            f"/V1/ACCOUNTS/{PRIMARY}{LIST.upper()}", headers={"X-API-Key": seed.KEY_ALL}
+        ).status_code
+        == 200
+    ),
+    "doubled_slashes_merged": lambda api: (
+        api._send("GET", LIST.replace("/saved", "//saved"), seed.KEY_ALL).status_code == 200
     ),
 }
 

@@ -32,6 +32,9 @@ FAMILIES: dict[str, Family] = {
     # U1 judges the API's surface against the spec (paths and methods it does not list): a
     # spec rule, and no new family, so the reports' per-family counts keep their shape.
     "U": "spec",
+    # H1-H3 judge how the API reads a request's spellings, negotiation and paths: the surface
+    # again, so the spec family too, for the same reason.
+    "H": "spec",
 }
 
 
@@ -137,6 +140,13 @@ _RULES = [
         checks=("fuzz.checks:_adapt",),
     ),
     Rule(
+        "S5",
+        "identity: a 2xx that answers for an id the request named carries that id (data.id, "
+        "data.providerId); an id that differs only in case or form is another id",
+        "inferred",
+        checks=("checks.identity:check_identity", "checks.identity:check_other_id"),
+    ),
+    Rule(
         "A1",
         "no key: 401 on every operation",
         "documented",
@@ -178,6 +188,13 @@ _RULES = [
         checks=("checks.precedence:precedence_table", "checks.precedence:check_precedence"),
     ),
     Rule(
+        "A7",
+        "a body or query that names another group's resource (a foreign savedSearchId): 404, "
+        "never a 2xx over their data",
+        "inferred",
+        checks=("checks.status:check_status",),
+    ),
+    Rule(
         "U1",
         "unknown paths answer 404 (or 401 without a valid key) and unsupported methods 405 with"
         " Allow and method_not_allowed, always in the envelope",
@@ -187,6 +204,27 @@ _RULES = [
             "checks.undeclared:check_unknown_path",
             "checks.undeclared:check_method_not_allowed",
         ),
+    ),
+    Rule(
+        "H1",
+        "equivalent spellings of a request get the answer of the canonical one: media type "
+        "case and parameters (RFC 9110 §8.3), header-name case",
+        "inferred",
+        checks=("checks.spelling:check_same_answer",),
+    ),
+    Rule(
+        "H2",
+        "whatever Accept the client sends (text/html first, */*, none), the answer is the JSON "
+        "envelope",
+        "inferred",
+        checks=("checks.negotiation:check_negotiated",),
+    ),
+    Rule(
+        "H3",
+        "no 3xx anywhere; a known route spelled with a trailing or doubled slash or another "
+        "case is a path the API does not have (U1)",
+        "inferred",
+        checks=("checks.spelling:check_no_redirect", "checks.undeclared:check_unknown_path"),
     ),
     Rule(
         "L1",

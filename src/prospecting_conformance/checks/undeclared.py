@@ -73,8 +73,11 @@ def undeclared_methods(spec: Spec) -> list[UndeclaredMethod]:
     ]
 
 
-def check_unknown_path(observed: Observed, *, with_key: bool) -> list[Finding]:
-    """U1: an unknown path answers 404, or 401 when the request carries no valid key."""
+def check_unknown_path(
+    observed: Observed, *, with_key: bool, rule: str = "U1", path: str = "a path"
+) -> list[Finding]:
+    """An unknown path answers 404, or 401 when the request carries no valid key (U1; H3 for
+    a known route spelled another way)."""
     expected = {404} if with_key else {401, 404}
     if observed.status in expected:
         return []
@@ -82,8 +85,8 @@ def check_unknown_path(observed: Observed, *, with_key: bool) -> list[Finding]:
     key = "a valid key" if with_key else "no key"
     return [
         observed.finding(
-            "U1",
-            f"Requested a path the API does not have, with {key}: received "
+            rule,
+            f"Requested {path} the API does not have, with {key}: received "
             f"{observed.status}; expected {shown} in the envelope.",
         )
     ]

@@ -14,7 +14,7 @@ repr, its errors or its logs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypedDict, Unpack
 
 import httpx
@@ -47,13 +47,15 @@ class SendOptions(TypedDict, total=False):
     `key` is the role whose configured key is sent (default "all"; None sends no key);
     `raw_key` sends that exact header value instead (invalid-key tests). `retry_on` are the
     weather statuses the rails may send it again on (default all of them; the rate-limit
-    tests leave out 429, since they need to see it).
+    tests leave out 429, since they need to see it). `without_headers` leaves out headers
+    httpx adds by default (a request with no Accept, H2).
     """
 
     key: KeyName | None
     raw_key: HeaderValue | None
     headers: Mapping[str, HeaderValue] | None
     retry_on: frozenset[int]
+    without_headers: Collection[str]
 
 
 class OperationOptions(SendOptions, total=False):
@@ -220,6 +222,8 @@ class ProspectingClient:
             headers={name: reveal(v) for name, v in (options.get("headers") or {}).items()},
             extensions={RETRY_ON: options.get("retry_on", WEATHER_STATUSES)},
         )
+        for name in options.get("without_headers", ()):
+            request.headers.pop(name, None)
         try:
             response = self._http.send(request, auth=auth)
         except httpx.TransportError as exc:

@@ -132,6 +132,19 @@ class Observed:
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
+    def member(self, pointer: str) -> Any:
+        """The body's member at a JSON pointer (RFC 6901, `/data/id`); None when it has none."""
+        node = self.json
+        for token in pointer.lstrip("/").split("/"):
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        return node
+
     @property
     def media_type(self) -> str | None:
         """The Content-Type without parameters, lower-cased; None when absent."""

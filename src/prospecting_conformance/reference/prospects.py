@@ -43,6 +43,17 @@ class ProspectDirectory:
 
     def find(self, account_group_id: str, provider_id: str) -> Prospect | None:
         found = self._by_provider.get((account_group_id, provider_id))
+        if found is None and "provider_lookup_collation" in self.faults:
+            # utf8mb4_general_ci with PAD SPACE: letter case and trailing spaces do not count.
+            loose = provider_id.rstrip(" ").casefold()
+            found = next(
+                (
+                    p
+                    for (group, pid), p in self._by_provider.items()
+                    if group == account_group_id and pid.rstrip(" ").casefold() == loose
+                ),
+                None,
+            )
         if found is None and "cross_tenant_prospect_lookup" in self.faults:
             found = next(
                 (p for (_, pid), p in self._by_provider.items() if pid == provider_id), None

@@ -78,7 +78,13 @@ class Store:
     def saved_searches(self, account_group_id: str) -> tuple[SavedSearch, ...]:
         return seed.SAVED_SEARCHES.get(account_group_id, ())
 
-    def find_saved_search(self, account_group_id: str, saved_search_id: str) -> SavedSearch | None:
+    def find_saved_search(
+        self, account_group_id: str | None, saved_search_id: str
+    ) -> SavedSearch | None:
+        """The group's saved search; `account_group_id=None` searches every group (only
+        faults do that)."""
+        if account_group_id is None:
+            return next((s for (_, i), s in self._saved.items() if i == saved_search_id), None)
         return self._saved.get((account_group_id, saved_search_id))
 
     # -- jobs ----------------------------------------------------------------------------------
@@ -159,6 +165,10 @@ class Store:
 
     def _find(self, account_group_id: str | None, job_id: str) -> Job | None:
         job = self._jobs.get(job_id)
+        if job is None and "job_lookup_case_insensitive" in self.faults:
+            job = next(
+                (j for i, j in self._jobs.items() if i.casefold() == job_id.casefold()), None
+            )
         if job is None:
             return None
         if account_group_id is not None and job.account_group_id != account_group_id:

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlsplit
 
 from prospecting_conformance.checks.envelope import TraceIds, check_content_type, check_envelope
+from prospecting_conformance.checks.identity import check_identity
 from prospecting_conformance.checks.job_history import JobHistory
 from prospecting_conformance.checks.lifecycle import TERMINAL
 from prospecting_conformance.checks.schema import check_response
+from prospecting_conformance.checks.spelling import check_no_redirect
 from prospecting_conformance.core.findings import Finding, FindingKey
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
@@ -84,6 +86,7 @@ class RunContext:
                 replace(finding, provenance_override="inferred")
                 for finding in check_envelope(observed, self.spec, self.trace_ids)
             ]
+        findings += check_identity(observed, self.spec) + check_no_redirect(observed)
         self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
         findings += self.jobs.observe(observed, self._account_group(observed.url))
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)

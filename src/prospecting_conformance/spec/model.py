@@ -19,7 +19,7 @@ from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -85,6 +85,8 @@ class OperationSpec:
     # Whether sending it twice does what sending it once does (RFC 9110 §9.2.2): the
     # method's own semantics, or the spec's `x-idempotent` (cancel, I8).
     idempotent: bool = False
+    # Path parameter -> the JSON pointer where a 2xx body carries that id back (`x-identity`).
+    identities: Mapping[str, str] = field(default_factory=dict)
     _path_regex: re.Pattern[str] = field(repr=False, compare=False, default=re.compile(""))
 
     def url(self, base_url: str, **params: str) -> str:
@@ -101,6 +103,21 @@ class OperationSpec:
 
     def matches(self, method: str, path: str) -> bool:
         return method.lower() == self.method and self._path_regex.fullmatch(path) is not None
+
+    @cached_property
+    def _named_path(self) -> re.Pattern[str]:
+        named = re.sub(r"\\\{([^/]+?)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path))
+        return re.compile(named + "$")
+
+    def path_values(self, url: str) -> dict[str, str] | None:
+        """The path parameters a URL of this operation names, decoded; None if it is not one.
+
+        The URL's path may start with the target's own prefix (`https://host/api/v1/...`).
+        """
+        found = self._named_path.search(urlsplit(url).path)
+        if found is None:
+            return None
+        return {name: unquote(value) for name, value in found.groupdict().items()}
 
 
 class Spec:
@@ -181,6 +198,11 @@ class Spec:
                     self._deref(p, "")[0] for p in [*shared_params, *op.get("parameters", [])]
                 ]
                 path_params = tuple(p["name"] for p in params if p["in"] == "path")
+                identities = {
+                    p["name"]: p["x-identity"]
+                    for p in params
+                    if p["in"] == "path" and "x-identity" in p
+                }
                 regex = re.compile(re.sub(r"\{[^}]+\}", "[^/]+", path))
                 operations.append(
                     OperationSpec(
@@ -193,6 +215,7 @@ class Spec:
                         path_parameters=path_params,
                         has_body="requestBody" in op,
                         idempotent=method in IDEMPOTENT_METHODS or bool(op.get("x-idempotent")),
+                        identities=identities,
                         _path_regex=regex,
                     )
                 )

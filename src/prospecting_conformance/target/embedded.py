@@ -24,6 +24,8 @@ __all__ = ["EmbeddedServer", "EmbeddedServerError", "check_faults"]
 # the last one the server prints before it serves.
 LAST_LINE_VAR = ENV_VARS["max_rate"]
 START_TIMEOUT_S = 30.0
+# How much of what a server that did not start printed goes into the error.
+PRINTED_CHARS = 2000
 
 
 class EmbeddedServerError(RuntimeError):
@@ -110,7 +112,13 @@ class EmbeddedServer:
 
     def _printed_errors(self) -> str:
         self._stderr.seek(0)
-        return self._stderr.read().strip()[-2000:]
+        printed = self._stderr.read().strip()
+        if len(printed) <= PRINTED_CHARS:
+            return printed
+        # Both ends: a usage error says why at its start (then lists every valid name), a
+        # traceback at its end.
+        half = PRINTED_CHARS // 2
+        return f"{printed[:half]} … {printed[-half:]}"
 
     def kill(self) -> None:
         """Stop the server without waiting (a second Ctrl-C exits at once)."""

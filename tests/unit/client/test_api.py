@@ -459,3 +459,26 @@ def test_a_location_on_another_host_gets_no_key(client: ProspectingClient) -> No
     with pytest.raises(ForeignURLRefused, match=r"https://evil\.test/job-1"):
         client.get_url("https://evil.test/job-1")
     assert client.rails.requests_sent == 0
+
+
+def test_a_request_can_leave_out_a_header_httpx_adds_by_default(
+    api: respx.MockRouter, client: ProspectingClient
+) -> None:
+    route = api.get(LIST_PATH).respond(200, json=OK)
+
+    client.list_saved_searches(without_headers=("accept",))
+
+    sent = route.calls.last.request.headers
+    assert "accept" not in sent
+    assert sent["X-API-Key"] == KEY_ALL
+
+
+def test_a_redirect_is_returned_not_followed(
+    api: respx.MockRouter, client: ProspectingClient
+) -> None:
+    # H3: a 3xx is the API's answer, and a finding; following it would hide it
+    api.get(LIST_PATH).respond(307, headers={"Location": LIST_PATH + "/elsewhere"})
+
+    observed = client.list_saved_searches()
+
+    assert observed.status == 307

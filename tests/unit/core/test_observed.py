@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -99,3 +101,25 @@ def test_data_is_the_object_a_2xx_envelope_carries(
     status: int, text: str, data: dict[str, str] | None
 ) -> None:
     assert Observed.build("op", "GET", URL, status, {}, text).data == data
+
+
+@pytest.mark.parametrize(
+    ("pointer", "member"),
+    [
+        pytest.param("/data/id", "j-1", id="an-object-member"),
+        pytest.param("/data/items/1/id", "b", id="an-array-item"),
+        pytest.param("/data/a~1b", "slash", id="an-escaped-slash"),
+        pytest.param("/data/items/7/id", None, id="past-the-end"),
+        pytest.param("/data/id/deeper", None, id="below-a-string"),
+        pytest.param("/error/code", None, id="through-a-null"),
+    ],
+)
+def test_member_reads_a_json_pointer_of_the_body(pointer: str, member: object) -> None:
+    body = {
+        "success": True,
+        "data": {"id": "j-1", "items": [{"id": "a"}, {"id": "b"}], "a/b": "slash"},
+        "error": None,
+        "traceId": "t",
+    }
+
+    assert Observed.build("op", "GET", URL, 200, {}, json.dumps(body)).member(pointer) == member

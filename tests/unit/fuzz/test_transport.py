@@ -33,6 +33,16 @@ LIST_URL = f"{BASE_URL}/v1/accounts/ag-1/sales-navigator/saved-searches"
 START_URL = f"{BASE_URL}/v1/accounts/ag-1/prospecting"
 
 
+# schemathesis sends with the run's session, or with none of its own (generated cases).
+SESSIONS = pytest.mark.parametrize(
+    "session",
+    [
+        pytest.param(lambda: None, id="without-a-session"),
+        pytest.param(requests.Session, id="with-a-plain-session"),
+    ],
+)
+
+
 @pytest.fixture
 def wire(monkeypatch: pytest.MonkeyPatch) -> list[requests.PreparedRequest]:
     """What reached the wire: requests' adapter answers 200 without opening a connection."""
@@ -80,13 +90,7 @@ def case_for(schema: Any, operation_id: str) -> Any:
         pytest.param(lambda schema: schema.exclude(operation_id=[GET_JOB]), id="exclude"),
     ],
 )
-@pytest.mark.parametrize(
-    "session",
-    [
-        pytest.param(lambda: None, id="without-a-session"),
-        pytest.param(requests.Session, id="with-a-plain-session"),
-    ],
-)
+@SESSIONS
 def test_the_railed_schema_and_its_clones_send_through_the_rails(
     spec: Spec,
     read_only_rails: Rails,
@@ -150,3 +154,36 @@ def test_a_spent_budget_is_an_ordinary_error_in_the_engines_thread(
             session.get(LIST_URL)
 
     assert len(wire) == 1
+
+
+@SESSIONS
+def test_a_redirect_is_the_answer_not_followed(
+    spec: Spec,
+    rails: Rails,
+    monkeypatch: pytest.MonkeyPatch,
+    session: Callable[[], requests.Session | None],
+) -> None:
+    # Given a target that redirects every request (H3: a 3xx is a finding, never followed)
+    reached: list[str] = []
+
+    def redirect(
+        adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        reached.append(str(request.url))
+        answer = urllib3.HTTPResponse(
+            body=io.BytesIO(b""),
+            status=307,
+            headers={"Location": LIST_URL + "/elsewhere"},
+            preload_content=False,
+        )
+        return adapter.build_response(request, answer)
+
+    monkeypatch.setattr(HTTPAdapter, "send", redirect)
+    schema = railed_schema(schemathesis.openapi.from_dict(spec.document), rails)
+
+    # When schemathesis sends a case
+    response = case_for(schema, LIST).call(base_url=BASE_URL, session=session())
+
+    # Then the checks see the 307 and nothing went to where it pointed
+    assert response.status_code == 307
+    assert reached == [LIST_URL]

@@ -232,3 +232,30 @@ def test_a_context_made_active_inside_another_gives_the_outer_one_back(
         with active(inner):
             assert current() is inner
         assert current() is context
+
+
+@pytest.mark.parametrize(
+    ("observed", "rule"),
+    [
+        pytest.param(
+            lambda config: response(
+                config, GET, "GET", "/prospecting/JOB-1", 200, ok(job("job-1", "queued"), "t-9")
+            ),
+            "S5",
+            id="a-2xx-for-another-id",
+        ),
+        pytest.param(
+            lambda config: response(
+                config, LIST, "GET", "/sales-navigator/saved-searches/", 307, "", {"Location": "/"}
+            ),
+            "H3",
+            id="a-redirect",
+        ),
+    ],
+)
+def test_identity_and_redirects_are_judged_on_every_response(
+    context: RunContext, config: TargetConfig, observed: Any, rule: str
+) -> None:
+    findings = context.observe(observed(config))
+
+    assert rule in {f.rule for f in findings}

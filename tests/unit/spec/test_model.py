@@ -69,3 +69,46 @@ def test_an_operation_writes_when_it_needs_the_write_scope(
 
 def test_the_write_operations_are_those_that_write(spec: Spec) -> None:
     assert spec.write_operations == {"startProspectingJob", "cancelProspectingJob"}
+
+
+def test_the_path_parameters_that_name_a_resource_say_where_a_2xx_carries_it(
+    spec: Spec,
+) -> None:
+    identities = {op_id: dict(op.identities) for op_id, op in spec.operations.items()}
+
+    assert identities == {
+        "listSalesNavigatorSavedSearches": {},
+        "startProspectingJob": {},
+        "getProspectingJob": {"jobId": "/data/id"},
+        "cancelProspectingJob": {"jobId": "/data/id"},
+        "getProspectByProviderId": {"providerId": "/data/providerId"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "url", "values"),
+    [
+        pytest.param(
+            "getProspectingJob",
+            "https://api.test/v1/accounts/ag-1/prospecting/j-1",
+            {"accountGroupId": "ag-1", "jobId": "j-1"},
+            id="its-own-url",
+        ),
+        pytest.param(
+            "cancelProspectingJob",
+            "https://api.test/base/v1/accounts/ag%201/prospecting/a%2Fb/cancel?x=1",
+            {"accountGroupId": "ag 1", "jobId": "a/b"},
+            id="under-a-prefix-percent-decoded",
+        ),
+        pytest.param(
+            "getProspectingJob",
+            "https://api.test/v1/accounts/ag-1/prospecting/j-1/cancel",
+            None,
+            id="another-operations-url",
+        ),
+    ],
+)
+def test_path_values_reads_the_parameters_a_url_names(
+    spec: Spec, operation_id: str, url: str, values: dict[str, str] | None
+) -> None:
+    assert spec.operation(operation_id).path_values(url) == values

@@ -8,6 +8,7 @@ mutation matrix checks that the suite then fails on one of those rules.
     fault.py      what a fault is, and `FaultName`: every name, once
     contract.py   the faults against the contract as written
     blindspot.py  the faults a catalogue written beside the tests tends to miss
+    reading.py    how the service reads a request: references, spellings, negotiation, ids
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from prospecting_conformance.reference.faults.fault import (
     FaultFamily,
     FaultName,
 )
+from prospecting_conformance.reference.faults.reading import READING_FAULTS
 
 __all__ = [
     "ENVELOPE_FAULTS",
@@ -37,7 +39,7 @@ __all__ = [
     "resolve_faults",
 ]
 
-FAULTS: dict[str, Fault] = {f.name: f for f in CONTRACT_FAULTS + BLINDSPOT_FAULTS}
+FAULTS: dict[str, Fault] = {f.name: f for f in CONTRACT_FAULTS + BLINDSPOT_FAULTS + READING_FAULTS}
 
 
 def resolve_faults(names: Iterable[str]) -> ActiveFaults:

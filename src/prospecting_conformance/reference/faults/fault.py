@@ -2,8 +2,8 @@
 
 `FaultName` lists every name of the catalogue once; the server's code tests the faults
 switched on (`ActiveFaults`) with these names only, so mypy reports a misspelt fault at the
-place it is misspelt, and a catalogue entry (contract.py, blindspot.py) with a name missing
-here does not type-check either.
+place it is misspelt, and a catalogue entry (contract.py, blindspot.py, reading.py) with a
+name missing here does not type-check either.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 FaultFamily = Literal[
-    "envelope", "status", "schema", "tenancy", "lifecycle", "rate", "lookup", "blindspot"
+    "envelope", "status", "schema", "tenancy", "lifecycle", "rate", "lookup", "blindspot", "reading"
 ]
 
 # The faults that bend the response envelope itself (envelope_faults.py applies them all).
@@ -106,6 +106,19 @@ FaultName = Literal[
     "unknown_route_plain_404",
     "head_served_as_get",
     "options_default_page",
+    # reading
+    "foreign_saved_search_accepted",
+    "foreign_saved_search_forbidden",
+    "content_type_compared_verbatim",
+    "content_type_case_sensitive",
+    "html_error_page_for_browsers",
+    "accept_first_type_only",
+    "missing_accept_rejected",
+    "job_lookup_case_insensitive",
+    "provider_lookup_collation",
+    "trailing_slash_redirect",
+    "routes_case_insensitive",
+    "doubled_slashes_merged",
 ]
 
 FAULT_NAMES: tuple[FaultName, ...] = get_args(FaultName)

@@ -9,4 +9,5 @@ start_body.py       what makes a start-job body valid
 representations.py  jobs, saved searches and prospects as JSON
 responses.py        the envelope, with a fresh traceId
 envelope_faults.py  the faults that bend the envelope, as one layer
+front_faults.py     the faults of a lenient front end: loose routes, Accept misread
 """

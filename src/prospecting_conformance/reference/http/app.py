@@ -8,7 +8,8 @@ spec itself (scopes.py), so the server cannot drift from the document the suite 
 
 A request to an operation passes, in this order: the method check (405 with Allow), the
 precedence faults (precedence.py), the guard (guard.py), then the handler (handlers.py).
-Conformant variations (variations.py) wrap the whole app as a gateway would (gateway.py).
+The faults of a lenient front end (front_faults.py) wrap the app; conformant variations
+(variations.py) wrap all of it as a gateway would (gateway.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.routing import Route
 
 from prospecting_conformance.reference.faults import ActiveFaults, resolve_faults
 from prospecting_conformance.reference.gateway import Gateway
+from prospecting_conformance.reference.http.front_faults import FRONT_FAULTS, FrontFaults
 from prospecting_conformance.reference.http.guard import Guard
 from prospecting_conformance.reference.http.handlers import Handlers
 from prospecting_conformance.reference.http.precedence import Precedence
@@ -60,8 +62,10 @@ def create_app(
             Exception: _server_error(responder),
         },
     )
-    # A trailing slash must be a 404 envelope, not a bare 307 redirect.
-    app.router.redirect_slashes = False
+    # A trailing slash must be a 404 envelope, not a bare 307 redirect (unless a fault says).
+    app.router.redirect_slashes = "trailing_slash_redirect" in chosen
+    if chosen.any_of(FRONT_FAULTS):
+        app.add_middleware(FrontFaults, faults=chosen, responder=responder)
     if varied:
         app.add_middleware(Gateway, variations=varied, error=responder.error)
     app.state.store = store

@@ -10,13 +10,19 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from prospecting_conformance.reference.faults import ActiveFaults
+from prospecting_conformance.reference.faults import ActiveFaults, FaultName
 from prospecting_conformance.reference.http.representations import Representations, prospect_json
 from prospecting_conformance.reference.http.responses import Responder
 from prospecting_conformance.reference.http.start_body import parse_start
 from prospecting_conformance.reference.store import Store
 
 __all__ = ["Handlers"]
+
+# The faults that look a start's saved search up in every account group (A7).
+FOREIGN_SEARCH_FAULTS: tuple[FaultName, ...] = (
+    "foreign_saved_search_accepted",
+    "foreign_saved_search_forbidden",
+)
 
 
 class Handlers:
@@ -38,12 +44,17 @@ class Handlers:
 
     async def start_job(self, request: Request) -> Response:
         group = request.path_params["accountGroupId"]
-        saved_search_id, problem = parse_start(request, await request.body())
+        saved_search_id, problem = parse_start(request, await request.body(), self.faults)
         if saved_search_id is None:
             if "malformed_body_returns_500" in self.faults:
                 return self.error(500, "Internal server error.")
             return self.error(400, "The request body is invalid.", problem)
         saved = self.store.find_saved_search(group, saved_search_id)
+        if saved is None and self.faults.any_of(FOREIGN_SEARCH_FAULTS):
+            # A look-up by id alone, as if ids were unique across tenants.
+            saved = self.store.find_saved_search(None, saved_search_id)
+            if saved is not None and "foreign_saved_search_forbidden" in self.faults:
+                return self.error(403, "Forbidden.", "The saved search belongs to another group.")
         if saved is None and "unknown_saved_search_accepted" not in self.faults:
             return self.error(404, "No such saved search.", f"savedSearchId {saved_search_id!r}")
         view = self.store.start_job(group, saved_search_id, saved.kind if saved else "failing")

@@ -50,6 +50,7 @@ class Precedence:
         self.guard = guard
         self.store = store
         self.error = responder.error
+        self.faults = faults
         self.swaps = [swap for name, swap in PRECEDENCE_SWAPS.items() if name in faults]
         self.body_before_auth = "auth_checked_after_validation" in faults
 
@@ -61,7 +62,7 @@ class Precedence:
                 if failing == {early, due} and applies:
                     return self.error(CHECK_STATUS[early], f"Rejected by the {early} check.")
         if self.body_before_auth and operation_id == START:
-            _, problem = parse_start(request, await request.body())
+            _, problem = parse_start(request, await request.body(), self.faults)
             if problem:
                 return self.error(400, "The request body is invalid.", problem)
         return None
@@ -72,7 +73,7 @@ class Precedence:
         failing = self.guard.failing_checks(request, operation_id)
         if operation_id == START:
             body = await request.body()
-            if parse_start(request, body)[0] is None:
+            if parse_start(request, body, self.faults)[0] is None:
                 failing.add("body")
             claimed = claimed_saved_search(body)
             found = claimed is None or self.store.find_saved_search(group, claimed) is not None

@@ -6,16 +6,26 @@ import json
 
 from starlette.requests import Request
 
-__all__ = ["JSON_TYPE", "SOURCE", "claimed_saved_search", "parse_start"]
+from prospecting_conformance.reference.faults import ActiveFaults
+
+__all__ = ["JSON_TYPE", "SOURCE", "claimed_saved_search", "media_type", "parse_start"]
 
 JSON_TYPE = "application/json"
 SOURCE = "sales_navigator"
 
 
-def parse_start(request: Request, body: bytes) -> tuple[str | None, str]:
+def media_type(content_type: str, faults: ActiveFaults) -> str:
+    """The media type a Content-Type names, read as RFC 9110 §8.3.1 says (type and subtype
+    case-insensitive, parameters apart), unless a reading fault misreads it."""
+    if "content_type_compared_verbatim" in faults:
+        return content_type
+    named = content_type.partition(";")[0].strip()
+    return named if "content_type_case_sensitive" in faults else named.lower()
+
+
+def parse_start(request: Request, body: bytes, faults: ActiveFaults) -> tuple[str | None, str]:
     """The savedSearchId of a valid start-job body (I4), or None and why it is invalid."""
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type != JSON_TYPE:
+    if media_type(request.headers.get("content-type", ""), faults) != JSON_TYPE:
         return None, "The body must be application/json."
     try:
         document = json.loads(body)
