@@ -49,9 +49,12 @@ class RunResult:
     cpu_seconds: float | None = None
 
 
-def conformance_args(profile: str, seed: int, reports: Path, *extra: str) -> list[str]:
-    """pytest's arguments for the conformance run as CI starts it, with its own reports."""
-    pytest = ["tests/conformance", "-q", "-p", "no:cacheprovider"]
+def conformance_args(
+    profile: str, seed: int, reports: Path, *extra: str, tests: Sequence[str] = ()
+) -> list[str]:
+    """pytest's arguments for the conformance run as CI starts it, with its own reports (on
+    `tests` only, when given)."""
+    pytest = [*(tests or ["tests/conformance"]), "-q", "-p", "no:cacheprovider"]
     run = ["--profile", profile, "--seed", str(seed), "--reports-dir", str(reports)]
     return [*pytest, *run, *extra]
 
@@ -85,15 +88,16 @@ def run_one(
     reports: Path,
     project: Path,
     variations: Sequence[str] = (),
+    tests: Sequence[str] = (),
 ) -> RunResult:
     """Run the quick profile against a fresh embedded server with `faults` (and `variations`)
-    switched on.
+    switched on, on `tests` when given.
 
     A faulted run stops at the first failure that names a rule expected to catch its fault:
     the kill is decided, the rest would only cost time. Other failures do not stop it.
     """
     directory = reports / label
-    command = conformance_args("quick", seed, directory, "--no-shrink")
+    command = conformance_args("quick", seed, directory, "--no-shrink", tests=tests)
     command += _switches(faults, variations)
     started = time.monotonic()
     # Forked from a warm interpreter (forked.py): the matrix shares its start-up.
@@ -133,12 +137,27 @@ def _read_result(
 def run_plan(
     runs: Sequence[PlannedRun], reports: Path, project: Path, jobs: int
 ) -> dict[str, RunResult]:
-    """Every planned run, `jobs` at a time, each result printed as it is collected."""
+    """Every planned run, `jobs` at a time, each result printed as it is collected.
+
+    A run that waits on purpose (PlannedRun.waits) sleeps, not computes: it goes beside the
+    `jobs`, where it cannot hold a slot the others need for minutes.
+    """
     results: dict[str, RunResult] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    waiting = sum(1 for run in runs if run.waits)
+    with (
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+        ThreadPoolExecutor(max_workers=max(1, waiting)) as beside,
+    ):
         futures = {
-            run.label: pool.submit(
-                run_one, run.label, run.faults, run.seed, reports, project, run.variations
+            run.label: (beside if run.waits else pool).submit(
+                run_one,
+                run.label,
+                run.faults,
+                run.seed,
+                reports,
+                project,
+                run.variations,
+                run.tests,
             )
             for run in runs
         }
