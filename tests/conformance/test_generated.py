@@ -3,7 +3,8 @@
 Positive, negative and coverage cases per operation, then the stateful phase that follows the
 spec's links (list -> start -> get/cancel). The gates at the end fail the run when generated
 cases never got past the API's guards, or when a link was never followed: a fuzz run that
-only ever saw 401/403/404 proves nothing.
+only ever saw 401/403/404 proves nothing. A link the walk missed only for a job's timing is
+followed on purpose first (fuzz/on_purpose.py): a slow network is not the API's fault.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.fuzz.loading import fuzz_schema
+from prospecting_conformance.fuzz.on_purpose import follow_on_purpose, timed_links
 from prospecting_conformance.fuzz.reachability import reachability
 from prospecting_conformance.fuzz.stateful import links_never_followed, run_stateful
 from prospecting_conformance.plugin.fixtures import Progress
@@ -52,11 +55,24 @@ def test_stateful_walks_conform(run_context: RunContext, progress: Progress) -> 
 
 
 @pytest.mark.usefixtures("writes")
-def test_every_link_was_followed(run_context: RunContext) -> None:
+def test_every_link_was_followed(run_context: RunContext, api: ProspectingClient) -> None:
     declared = spec_links(run_context.spec)
-    covered = run_context.recorder.links_covered
-    print(f"stateful links covered: {len(covered & declared)}/{len(declared)}")
-    never = links_never_followed(run_context.spec, covered)
+    recorder = run_context.recorder
+    print(f"stateful links covered: {len(recorder.links_covered & declared)}/{len(declared)}")
+    # A link the walk missed only because its jobs ended before its cancel (a slow network)
+    # is followed on purpose, from a job of the slow saved search (fuzz/on_purpose.py).
+    timed = timed_links(run_context.spec)
+    for link_id in links_never_followed(run_context.spec, recorder.links_covered):
+        if link_id in timed and follow_on_purpose(api, timed[link_id]):
+            print(f"followed on purpose: {link_id}")
+            recorder.cover_link(link_id)
+    never = links_never_followed(run_context.spec, recorder.links_covered)
+    if never and set(never) <= set(timed) and api.config.slow_saved_search_id is None:
+        pytest.skip(
+            f"links not covered: {never}: the walk's jobs ended before its cancel reached them, "
+            "and the target names no slow saved search to follow them on purpose "
+            "(PROSPECTING_SLOW_SAVED_SEARCH_ID)"
+        )
     assert not never, f"links never followed: {never}"
 
 

@@ -1,9 +1,9 @@
 """U1: paths the API does not have and methods a path does not support (I12, I14).
 
 Generated cases never send HEAD or OPTIONS and no other test asks for a path outside the
-spec, so a framework's default page there (a text/plain 404, a 200 for HEAD or OPTIONS)
-would pass unseen. Every answer here also goes through the observer: the envelope rules
-(E1-E6) judge its body, U1 its status, Allow and error code.
+spec, so a framework's default page there (a text/plain 404, a 200 for OPTIONS, a HEAD
+answered without asking the API) would pass unseen. Every answer here also goes through the
+observer: the envelope rules (E1-E6) judge its body, U1 its status, Allow and error code.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from prospecting_conformance.checks.undeclared import (
     UNKNOWN_PATHS,
     UndeclaredMethod,
+    check_head,
     check_method_not_allowed,
     check_unknown_path,
     undeclared_methods,
@@ -46,5 +47,10 @@ def test_an_undeclared_method_is_405_with_allow(
     if case.method not in READ_METHODS:
         # A write method on a live API could still start or cancel something if it is broken.
         require_writes()
-    observed = api.send_undeclared(case.method, probe_url(api, case.path), case.label)
-    raise_for_findings(check_method_not_allowed(observed, case))
+    url = probe_url(api, case.path)
+    observed = api.send_undeclared(case.method, url, case.label)
+    if case.may_answer_as_get:
+        # HEAD as GET conforms too (I14): then it is held to what the GET answers.
+        raise_for_findings(check_head(observed, api.get_url(url, case.operation_id), case))
+    else:
+        raise_for_findings(check_method_not_allowed(observed, case))

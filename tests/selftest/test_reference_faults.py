@@ -173,11 +173,10 @@ def _cancel_not_idempotent(api: Api) -> bool:
     return api.cancel(job_id).status_code == 409
 
 
-def _retry_after_not_honoured(api: Api) -> bool:
+def _retry_after_fractional(api: Api) -> bool:
     limited = api.until_429()
     assert limited is not None
-    time.sleep(int(limited.headers["Retry-After"]))
-    return api.list(key=seed.KEY_LOW_QUOTA).status_code == 429
+    return not limited.headers["retry-after"].isdigit()
 
 
 def _without_retry_after(api: Api) -> bool:
@@ -300,7 +299,7 @@ PROBES: dict[str, Probe] = {
     "unknown_saved_search_accepted": lambda api: api.start("e" * 24).status_code == 202,
     "rate_limit_not_enforced": lambda api: api.until_429() is None,
     "rate_limit_without_retry_after": _without_retry_after,
-    "retry_after_not_honoured": _retry_after_not_honoured,
+    "retry_after_fractional": _retry_after_fractional,
     "provider_lookup_returns_other_prospect": lambda api: (
         api.lookup(seed.PROVIDER_ID).json()["data"]["providerId"] != seed.PROVIDER_ID
     ),
@@ -344,8 +343,8 @@ PROBES: dict[str, Probe] = {
     "unknown_route_plain_404": lambda api: (
         api.client.get("/v1/no-such-route").headers["content-type"].startswith("text/plain")
     ),
-    "head_served_as_get": lambda api: (
-        api._send("HEAD", "/sales-navigator/saved-searches", seed.KEY_ALL).status_code == 200
+    "head_answered_blindly": lambda api: (
+        api._send("HEAD", f"/prospecting/{'f' * 24}", seed.KEY_ALL).status_code == 200
     ),
     "options_default_page": lambda api: (
         api._send("OPTIONS", "/sales-navigator/saved-searches", seed.KEY_ALL).status_code == 200

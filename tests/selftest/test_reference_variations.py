@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -152,18 +153,29 @@ def _absolute_location(probe: Probe) -> bool:
     return location.startswith(probe.base_url + "/v1/")
 
 
+def _list_durations(probe: Probe, count: int) -> list[float]:
+    """How long each of `count` lists took, in seconds."""
+    durations = []
+    for _ in range(count):
+        started = time.perf_counter()
+        probe.list()
+        durations.append(time.perf_counter() - started)
+    return durations
+
+
 def _latency(probe: Probe) -> bool:
     """Delays only add: the fastest of forty answers still waited the jitter's 1 ms minimum.
 
     Forty, not fewer: the plain server answers in about 0.5 ms, but on a loaded machine any
     one answer can take over 1 ms; all forty do only under the variation.
     """
-    fastest = 1.0
-    for _ in range(40):
-        started = time.perf_counter()
-        probe.list()
-        fastest = min(fastest, time.perf_counter() - started)
-    return fastest >= 0.001
+    return min(_list_durations(probe, 40)) >= 0.001
+
+
+def _network_latency(probe: Probe) -> bool:
+    """Every answer waits 50 ms or more, and the median of eleven (seeded) over 200 ms."""
+    durations = _list_durations(probe, 11)
+    return min(durations) >= 0.05 and statistics.median(durations) >= 0.2
 
 
 def _slow_jobs(probe: Probe) -> bool:
@@ -173,11 +185,7 @@ def _slow_jobs(probe: Probe) -> bool:
 
 
 def _slow_first_byte(probe: Probe) -> bool:
-    durations = []
-    for _ in range(100):
-        started = time.perf_counter()
-        probe.list()
-        durations.append(time.perf_counter() - started)
+    durations = _list_durations(probe, 100)
     return durations[-1] >= 0.5 and max(durations[:-1]) < 0.5
 
 
@@ -205,6 +213,28 @@ def _rate_limit_burst(probe: Probe) -> bool:
     return probe.list().status_code == 200
 
 
+def _rate_limit_storm(probe: Probe) -> bool:
+    """A key's second request and the twenty after it get 429 with Retry-After: 1, no matter
+    how long the client waits; another key gets its own storm; then the key is served."""
+    answers = [probe.list() for _ in range(23)]
+    limited = [i for i, a in enumerate(answers) if a.status_code == 429]
+    if not limited:
+        return False
+    assert limited == list(range(1, 22)), limited
+    assert {a.headers["retry-after"] for a in answers if a.status_code == 429} == {"1"}
+    other = {"X-API-Key": seed.KEY_PROSPECTING_READ}
+    assert [probe.client.get(LIST, headers=other).status_code for _ in range(2)] == [200, 429]
+    return answers[-1].status_code == 200
+
+
+def _head_as_get(probe: Probe) -> bool:
+    """HEAD on a GET path gets the GET's status and headers, no body; Allow names HEAD."""
+    head = probe.client.head(LIST)
+    assert head.content == b""
+    allow = probe.client.put(LIST).headers["allow"]
+    return head.status_code == 200 and allow == "GET, HEAD"
+
+
 def _connection_close(probe: Probe) -> bool:
     """An idle kept-alive socket is dropped unannounced; the 15th response says close."""
     _, dropped_when_idle = probe.raw(_raw_get(LIST), idle_s=0.6)
@@ -217,6 +247,7 @@ PROBES: dict[str, Callable[[Probe], bool]] = {
     "chunked_bodies": _chunked,
     "header_names_title_case": _title_case,
     "content_type_charset": _charset,
+    "head_as_get": _head_as_get,
     "members_reordered": _reordered,
     "pretty_printed": _pretty,
     "extra_data_fields": _extra_fields,
@@ -225,10 +256,12 @@ PROBES: dict[str, Callable[[Probe], bool]] = {
     "timestamp_offsets": _offsets,
     "absolute_location": _absolute_location,
     "latency_jitter": _latency,
+    "network_latency": _network_latency,
     "slow_jobs": _slow_jobs,
     "slow_first_byte": _slow_first_byte,
     "occasional_5xx": _occasional_5xx,
     "rate_limit_burst": _rate_limit_burst,
+    "rate_limit_storm": _rate_limit_storm,
     "connection_close": _connection_close,
 }
 
@@ -280,10 +313,12 @@ def test_gzip_only_when_the_client_accepts_it() -> None:
 
 
 def test_variations_keep_a_fault_visible() -> None:
-    # Given two envelope faults under every variation at once
+    # Given envelope faults under every variation at once but the storm, whose 429s would
+    # answer the three requests below in place of the service (it rewrites nothing)
     faults = ["trace_id_constant", "content_type_text_plain", "timestamps_epoch_numbers"]
+    varied = [name for name in VARIATIONS if name != "rate_limit_storm"]
     with (
-        ReferenceServer(faults=faults, variations=list(VARIATIONS)) as server,
+        ReferenceServer(faults=faults, variations=varied) as server,
         httpx.Client(base_url=server.base_url, headers=KEY) as client,
     ):
         # When the same operation is called twice, and a job is started

@@ -197,12 +197,14 @@ _RULES = [
     Rule(
         "U1",
         "unknown paths answer 404 (or 401 without a valid key) and unsupported methods 405 with"
-        " Allow and method_not_allowed, always in the envelope",
+        " Allow and method_not_allowed, always in the envelope; HEAD on a GET path may be the"
+        " GET without its body",
         "inferred",
         checks=(
             "checks.undeclared:undeclared_methods",
             "checks.undeclared:check_unknown_path",
             "checks.undeclared:check_method_not_allowed",
+            "checks.undeclared:check_head",
         ),
     ),
     Rule(

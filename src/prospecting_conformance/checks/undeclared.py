@@ -2,9 +2,11 @@
 
 A path the API does not have answers 404, or 401 when the key is missing or invalid (the docs
 do not say whether routing or authentication comes first). A method a declared path does not
-support answers 405 with `Allow` and the `method_not_allowed` code. Either way the answer is
-the envelope (the observer judges E1-E6 on it), never a framework's default page. The tables
-come from the spec: a path or method it grows changes the rows, not the test.
+support answers 405 with `Allow` and the `method_not_allowed` code, except HEAD on a path that
+serves GET, which may also be answered as that GET without its body (RFC 9110 §9.3.2): both
+conform. Either way the answer is the envelope (the observer judges E1-E6 on it), never a
+framework's default page. The tables come from the spec: a path or method it grows changes
+the rows, not the test.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ __all__ = [
     "METHODS",
     "UNKNOWN_PATHS",
     "UndeclaredMethod",
+    "check_head",
     "check_method_not_allowed",
     "check_unknown_path",
     "undeclared_methods",
@@ -58,6 +61,11 @@ class UndeclaredMethod:
     @property
     def id(self) -> str:
         return f"{self.method}-{self.operation_id}"
+
+    @property
+    def may_answer_as_get(self) -> bool:
+        """HEAD on a path that serves GET: I14 lets the API answer it as the GET, bodiless."""
+        return self.method == "HEAD" and "GET" in self.allowed
 
 
 def undeclared_methods(spec: Spec) -> list[UndeclaredMethod]:
@@ -117,5 +125,27 @@ def check_method_not_allowed(observed: Observed, case: UndeclaredMethod) -> list
             f"Sent {case.method}, which the spec does not declare on {case.path}: received "
             f"{'; '.join(problems)}; expected 405 with Allow listing {allowed} and error.code "
             f"{METHOD_NOT_ALLOWED_CODE!r} in the envelope.",
+        )
+    ]
+
+
+def check_head(head: Observed, get: Observed, case: UndeclaredMethod) -> list[Finding]:
+    """U1 for HEAD on a path that serves GET (I14): the answer `get` got, without a body, or
+    405 with Allow as for any undeclared method."""
+    if head.status == 405:
+        return check_method_not_allowed(head, case)
+    problems = []
+    if head.status != get.status:
+        problems.append(f"status {head.status} where GET answers {get.status}")
+    if head.text:
+        problems.append(f"a body of {len(head.text)} characters")
+    if not problems:
+        return []
+    return [
+        head.finding(
+            "U1",
+            f"Sent HEAD on {case.path}, which serves GET: received {'; '.join(problems)}; "
+            "expected the GET's status and headers without a body, or 405 with Allow listing "
+            "GET (I14, RFC 9110 §9.3.2).",
         )
     ]

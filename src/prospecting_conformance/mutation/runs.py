@@ -99,7 +99,7 @@ def run_one(
     tests: Sequence[str] = (),
 ) -> RunResult:
     """Run the quick profile against a fresh embedded server with `faults` (and `variations`)
-    switched on.
+    switched on, on `tests` when given.
 
     A faulted run stops at the first failure that names a rule expected to catch its fault:
     the kill is decided, the rest would only cost time. Other failures do not stop it. With a
@@ -150,11 +150,19 @@ def _read_result(
 def run_plan(
     runs: Sequence[PlannedRun], reports: Path, project: Path, jobs: int
 ) -> dict[str, RunResult]:
-    """Every planned run, `jobs` at a time, each result printed as it is collected."""
+    """Every planned run, `jobs` at a time, each result printed as it is collected.
+
+    A run that waits on purpose (PlannedRun.waits) sleeps, not computes: it goes beside the
+    `jobs`, where it cannot hold a slot the others need for minutes.
+    """
     results: dict[str, RunResult] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    waiting = sum(1 for run in runs if run.waits)
+    with (
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+        ThreadPoolExecutor(max_workers=max(1, waiting)) as beside,
+    ):
         futures = {
-            run.label: pool.submit(
+            run.label: (beside if run.waits else pool).submit(
                 run_one,
                 run.label,
                 run.faults,

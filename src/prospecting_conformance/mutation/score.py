@@ -11,6 +11,7 @@ from typing import Any
 
 from prospecting_conformance.mutation.plan import (
     ALL_VARIATIONS,
+    ALL_VARIATIONS_TIMED,
     PlannedRun,
     alone,
     is_control,
@@ -54,7 +55,7 @@ def _clean(result: RunResult) -> bool:
 def judge_variation(variation: Variation | None, result: RunResult) -> dict[str, Any]:
     """A variation passes when the suite stays silent: any finding or failure is a false alarm."""
     return {
-        "name": variation.name if variation else ALL_VARIATIONS,
+        "name": variation.name if variation else result.label,
         "kind": variation.kind if variation else "all",
         "passed": _clean(result),
         "findings": result.findings,
@@ -86,7 +87,11 @@ def _variation_scores(
     variations: Sequence[Variation], faults: list[dict[str, Any]], results: Mapping[str, RunResult]
 ) -> dict[str, Any]:
     rows = [judge_variation(v, results[alone(v)]) for v in variations]
-    rows.append(judge_variation(None, results[ALL_VARIATIONS]))
+    rows += [
+        judge_variation(None, results[label])
+        for label in (ALL_VARIATIONS, ALL_VARIATIONS_TIMED)
+        if label in results
+    ]
     passed = sum(1 for row in rows if row["passed"])
     hidden = sum(1 for row in faults if not row["killed_under_variations"])
     return {

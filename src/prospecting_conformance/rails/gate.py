@@ -14,10 +14,12 @@ holds what DESIGN.md §4 promises a live target:
 - **one rate**: consecutive requests leave at least `1 / max_rate` seconds apart, so no
   one-second window holds more than `max_rate` of them;
 - **`Retry-After`**: after a 429 nothing leaves until the target's pause is over;
-- **weather is retried, not judged**: a 429, or a 500 or 502 (the statuses the docs list for
-  a healthy API's bad moments), is sent again, a bounded number of times, when sending it
-  again is safe; what still fails after the last attempt is the API's answer, and the rules
-  judge it. Every such response is counted in the run's `Weather`.
+- **weather is retried, not judged**: a 500 or 502 (the statuses the docs list for a
+  healthy API's bad moments) is sent again, a bounded number of times, when sending it again
+  is safe; what still fails after the last attempt is the API's answer, and the rules judge
+  it. A 429 is sent again by time, not by count: for as long as the budget and
+  `RATE_LIMIT_PATIENCE_S` allow; past them `RateLimitOutlasted` stops the run, incomplete,
+  naming the operation. Every such response is counted in the run's `Weather`.
 
 The numbers live in a `Ledger` (ledger.py) that the run's processes share, so that the
 budget and the rate are the run's, not each process's; the weather is counted in `Weather`
@@ -28,12 +30,14 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from prospecting_conformance.core.clock import Clock, Sleep
 from prospecting_conformance.core.http import is_write, retry_after_seconds
 from prospecting_conformance.rails.ledger import Ledger, LedgerStore, MemoryLedgerStore
 from prospecting_conformance.rails.weather import (
+    RATE_LIMIT_PATIENCE_S,
     WEATHER_ATTEMPTS,
     WEATHER_BACKOFF_S,
     WEATHER_STATUSES,
@@ -50,7 +54,9 @@ __all__ = [
     "HostNotAllowed",
     "Rails",
     "RailsRefusal",
+    "RateLimitOutlasted",
     "RequestBudgetExceeded",
+    "Tries",
     "WritesNotAllowed",
 ]
 
@@ -98,6 +104,27 @@ class RequestBudgetExceeded(BaseException):
     """
 
 
+class RateLimitOutlasted(RequestBudgetExceeded):
+    """The target kept answering one request 429 past the rails' patience: the run stops.
+
+    A spent budget of another kind (time, not requests), and handled as one: the run ends
+    INCOMPLETE with this message, which names the operation, never FAIL (DESIGN.md §4).
+    """
+
+
+@dataclass
+class Tries:
+    """One request's earlier answers, as far as sending it again goes.
+
+    The two kinds of weather are counted apart: the 500s and 502s by number (WEATHER_ATTEMPTS),
+    the 429s by the time since the first of them (RATE_LIMIT_PATIENCE_S), so that a long rate
+    limit burst never uses up the attempts a later 502 is owed.
+    """
+
+    server_errors: int = 0
+    limited_since: float | None = None
+
+
 class Rails:
     """The gate: `admit` before a request leaves, `answered` when its status is known."""
 
@@ -125,6 +152,9 @@ class Rails:
         # Why the budget stopped the run, once it has (the message of RequestBudgetExceeded).
         self.spent: str | None = None
         self.weather = Weather()
+        # The operation this process is waiting on a 429 for, if any: a budget spent while
+        # waiting names it.
+        self.limited_by: str | None = None
 
     @property
     def requests_sent(self) -> int:
@@ -156,6 +186,7 @@ class Rails:
     def answered(self, status: int, retry_after: str | None) -> None:
         """A response arrived: after a 429, pause every sender for Retry-After seconds."""
         if status != 429:
+            self.limited_by = None
             return
         asked = retry_after_seconds(retry_after)
         until = self.clock() + (DEFAULT_RETRY_AFTER_S if asked is None else asked)
@@ -166,30 +197,54 @@ class Rails:
         self.store.update(pause)
 
     def send_again(
-        self, method: str, url: str, status: int, attempt: int, *, created: bool = False
+        self, method: str, url: str, status: int, tries: Tries, *, created: bool = False
     ) -> bool:
-        """After attempt number `attempt` was answered `status`: whether to send it again.
+        """After an answer `status` to a request that was answered `tries` before: whether to
+        send it again (and `tries` now counts this answer).
 
-        Waits a 500's or a 502's backoff first (a 429's wait is the pause `admit` keeps). A 429
-        refused the request unprocessed, so any request may be sent again. A 500 or a 502 may
-        have left it half done: an idempotent request is sent again; one that is not (a start)
-        only when the answer names nothing it `created` (no Location), since a job the API
-        made and did not name is one the run could never find again.
+        A 429 refused the request unprocessed, so any request may be sent again, after the
+        pause `admit` keeps, as long as the wait since its first 429 stays within
+        RATE_LIMIT_PATIENCE_S; past it `RateLimitOutlasted` stops the run. A 500 or a 502 may
+        have left the request half done: an idempotent one is sent again, after a doubling
+        backoff, up to WEATHER_ATTEMPTS in all; one that is not (a start) only when the answer
+        names nothing it `created` (no Location), since a job the API made and did not name
+        is one the run could never find again.
         """
         if status not in WEATHER_STATUSES:
             return False
         path = urlsplit(url).path
         operation = self.spec.match(method, path)
         label = operation.operation_id if operation else f"{method.upper()} {path}"
+        if status == 429:
+            self._be_patient(label, tries)
+            self.weather.note(label, status, retried=True)
+            return True
         idempotent = operation.idempotent if operation else method.lower() in IDEMPOTENT_METHODS
-        safe = status == 429 or idempotent or not created
-        again = attempt < WEATHER_ATTEMPTS and safe
+        tries.server_errors += 1
+        again = tries.server_errors < WEATHER_ATTEMPTS and (idempotent or not created)
         self.weather.note(label, status, retried=again)
-        if not again:
-            return False
-        if status != 429:
-            self.sleep(WEATHER_BACKOFF_S * 2 ** (attempt - 1))
-        return True
+        if again:
+            self.sleep(WEATHER_BACKOFF_S * 2 ** (tries.server_errors - 1))
+        return again
+
+    def _be_patient(self, label: str, tries: Tries) -> None:
+        """Wait out one more 429 for `label`, or stop the run if that outlasts the patience."""
+        now = self.clock()
+        if tries.limited_since is None:
+            tries.limited_since = now
+        resumes = max(self.paused_until, now)
+        if resumes - tries.limited_since <= RATE_LIMIT_PATIENCE_S:
+            self.limited_by = label
+            return
+        self.weather.note(label, 429, retried=False)
+        self.spent = (
+            f"rate limited: {label} kept answering 429 for "
+            f"{now - tries.limited_since:.0f} s, and its Retry-After asks until "
+            f"{resumes - tries.limited_since:.0f} s; the rails wait at most "
+            f"{RATE_LIMIT_PATIENCE_S:.0f} s for one request (RATE_LIMIT_PATIENCE_S), so the run "
+            "stops here, incomplete: run it again when the target has quota."
+        )
+        raise RateLimitOutlasted(self.spent)
 
     def jobs_open(self, count: int) -> None:
         """How many jobs this process started and has not seen end (the settle reserve)."""
@@ -203,10 +258,11 @@ class Rails:
         reserve = 0 if settling else self._reserve(ledger)
         if ledger.sent + 1 + reserve > self.config.max_requests:
             kept = f", {reserve} kept to settle jobs" if reserve else ""
+            waiting = f" while {self.limited_by} kept answering 429" if self.limited_by else ""
             self.spent = (
-                f"request budget spent: {ledger.sent} of {self.config.max_requests} requests "
-                f"sent{kept} ({ENV_VARS['max_requests']}); the run stops here rather than load "
-                "the target further."
+                f"request budget spent{waiting}: {ledger.sent} of {self.config.max_requests} "
+                f"requests sent{kept} ({ENV_VARS['max_requests']}); the run stops here rather "
+                "than load the target further."
             )
             raise RequestBudgetExceeded(self.spent)
         ledger.sent += 1

@@ -21,7 +21,7 @@ import httpx
 import requests
 from requests.adapters import HTTPAdapter
 
-from prospecting_conformance.rails.gate import BudgetRefusal, Rails, RequestBudgetExceeded
+from prospecting_conformance.rails.gate import BudgetRefusal, Rails, RequestBudgetExceeded, Tries
 from prospecting_conformance.rails.weather import WEATHER_STATUSES
 
 __all__ = ["RETRY_ON", "RailsAdapter", "RailsTransport", "mount_rails"]
@@ -44,7 +44,7 @@ class RailsTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retry_on = request.extensions.get(RETRY_ON, WEATHER_STATUSES)
-        attempt = 1
+        tries = Tries()
         while True:
             self.rails.admit(request.method, str(request.url), settling=self.settling)
             response = self.inner.handle_request(request)
@@ -54,12 +54,11 @@ class RailsTransport(httpx.BaseTransport):
                 request.method,
                 str(request.url),
                 status,
-                attempt,
+                tries,
                 created="location" in response.headers,
             ):
                 return response
             response.close()
-            attempt += 1
 
     def close(self) -> None:
         self.inner.close()
@@ -78,26 +77,25 @@ class RailsAdapter(HTTPAdapter):
         self.in_worker_thread = in_worker_thread
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        method, url = str(request.method), str(request.url)
-        attempt = 1
-        while True:
-            self._admit(method, url)
-            response = super().send(request, *args, **kwargs)
-            self.rails.answered(response.status_code, response.headers.get("Retry-After"))
-            if not self.rails.send_again(
-                method, url, response.status_code, attempt, created="Location" in response.headers
-            ):
-                return response
-            response.close()
-            attempt += 1
-
-    def _admit(self, method: str, url: str) -> None:
         try:
-            self.rails.admit(method, url)
+            return self._send(request, *args, **kwargs)
         except RequestBudgetExceeded as spent:
             if not self.in_worker_thread:
                 raise
             raise BudgetRefusal(str(spent)) from None
+
+    def _send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        method, url = str(request.method), str(request.url)
+        tries = Tries()
+        while True:
+            self.rails.admit(method, url)
+            response = super().send(request, *args, **kwargs)
+            self.rails.answered(response.status_code, response.headers.get("Retry-After"))
+            if not self.rails.send_again(
+                method, url, response.status_code, tries, created="Location" in response.headers
+            ):
+                return response
+            response.close()
 
 
 def mount_rails(session: requests.Session, adapter: RailsAdapter) -> requests.Session:

@@ -38,9 +38,12 @@ __all__ = ["ErrorResponder", "Gateway"]
 ErrorResponder = Callable[[int, str, str, dict[str, str] | None], Response]
 
 LATENCY_RANGE_S = (0.001, 0.008)
+NETWORK_LATENCY_RANGE_S = (0.05, 0.40)
 SLOW_FIRST_BYTE_EVERY, SLOW_FIRST_BYTE_S = 100, 0.5
 OUTAGE_EVERY, OUTAGE_AT = 29, 17
 BURST_FIRST, BURST_EVERY, BURST_SECONDS = 60, 200, 1.0
+# rate_limit_storm: a key's requests from the STORM_AT-th on, STORM_LENGTH of them, get 429.
+STORM_AT, STORM_LENGTH = 2, 21
 CLOSE_EVERY = 15
 CHUNKS = 3
 
@@ -80,10 +83,13 @@ class Gateway:
         self.error = error
         self.clock = clock
         self._random = random.Random(seed_value)
+        # Its own generator: switching one latency on does not shift the other's draws.
+        self._network = random.Random(seed_value + 1)
         self._requests = itertools.count(1)
         self._per_operation: dict[str, int] = {}
         self._outages = 0
         self._per_key: dict[str, int] = {}
+        self._storm_per_key: dict[str, int] = {}
         self._blocked_until: dict[str, float] = {}
         self._operations = [
             (op.method.upper(), _route_pattern(op.path), op_id)
@@ -110,6 +116,8 @@ class Gateway:
         delay = 0.0
         if "latency_jitter" in self.on:
             delay += self._random.uniform(*LATENCY_RANGE_S)
+        if "network_latency" in self.on:
+            delay += self._network.uniform(*NETWORK_LATENCY_RANGE_S)
         if "slow_first_byte" in self.on and number % SLOW_FIRST_BYTE_EVERY == 0:
             delay += SLOW_FIRST_BYTE_S
         return delay
@@ -123,7 +131,7 @@ class Gateway:
 
     def _weather(self, scope: Scope) -> Response | None:
         """A gateway's answer instead of the service's, or None to let the request through."""
-        if not self.on.any_of(("occasional_5xx", "rate_limit_burst")):
+        if not self.on.any_of(("occasional_5xx", "rate_limit_burst", "rate_limit_storm")):
             return None
         operation = self._operation(scope)
         if operation is None:
@@ -136,16 +144,20 @@ class Gateway:
                     details = "The gateway could not reach the service."
                     return self.error(502, "Upstream service error.", details, None)
                 return self.error(500, "Internal server error.", "", None)
-        if "rate_limit_burst" in self.on:
-            return self._burst(scope)
-        return None
-
-    def _burst(self, scope: Scope) -> Response | None:
         # Rate limits count per key, after authentication (I10): an unknown key is the
         # service's 401 to give, never a 429.
         key = _header(scope, b"x-api-key")
         if key is None or key not in seed.DEMO_KEYS:
             return None
+        if "rate_limit_storm" in self.on:
+            count = self._storm_per_key[key] = self._storm_per_key.get(key, 0) + 1
+            if STORM_AT <= count < STORM_AT + STORM_LENGTH:
+                return self._rate_limited(1)
+        if "rate_limit_burst" in self.on:
+            return self._burst(key)
+        return None
+
+    def _burst(self, key: str) -> Response | None:
         now = self.clock()
         blocked_until = self._blocked_until.get(key, 0.0)
         if now >= blocked_until:
@@ -156,7 +168,9 @@ class Gateway:
             if not opens:
                 return None
             blocked_until = self._blocked_until[key] = now + BURST_SECONDS
-        wait = max(1, math.ceil(blocked_until - now))  # whole seconds (I12)
+        return self._rate_limited(max(1, math.ceil(blocked_until - now)))  # whole seconds (I12)
+
+    def _rate_limited(self, wait: int) -> Response:
         return self.error(
             429, "Rate limit exceeded.", f"Retry in {wait} s.", {"Retry-After": str(wait)}
         )

@@ -1,7 +1,7 @@
 """The request quota of the low-quota demo key: a fixed window, and a 429 once it is spent.
 
 The answer is the Retry-After in whole seconds, rounded up, so that a client waiting exactly
-that long always gets through (I12), unless a rate fault says otherwise.
+that long always gets through (I12).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ __all__ = ["Quotas"]
 class _Window:
     start: float
     used: int = 0
-    blocked_until: float = 0.0
 
 
 class Quotas:
@@ -43,15 +42,10 @@ class Quotas:
             if window is None:
                 window = self._windows[key] = _Window(start=now)
             window_end = window.start + settings.low_quota_window_seconds
-            if now >= window_end and now >= window.blocked_until:
+            if now >= window_end:
                 window.start, window.used = now, 0
                 window_end = now + settings.low_quota_window_seconds
-            if window.used < settings.low_quota_requests and now >= window.blocked_until:
+            if window.used < settings.low_quota_requests:
                 window.used += 1
                 return None
-            if "retry_after_not_honoured" in self.faults:
-                window.blocked_until = max(
-                    window.blocked_until, window_end + settings.retry_after_overrun_seconds
-                )
-                return 1
             return max(1, math.ceil(window_end - now))

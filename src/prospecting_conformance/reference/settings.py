@@ -27,8 +27,6 @@ class ReferenceSettings:
     failing_total: int = 20
     low_quota_requests: int = 3
     low_quota_window_seconds: float = 1.0
-    # How much longer than advertised the key stays blocked under retry_after_not_honoured.
-    retry_after_overrun_seconds: float = 3.0
     clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
     # How job and prospect ids are written (a conformant variation makes them UUIDs).
     id_format: Callable[[int], str] = field(default=hex_id, compare=False, repr=False)

@@ -53,16 +53,19 @@ VariationName = Literal[
     "chunked_bodies",
     "header_names_title_case",
     "content_type_charset",
+    "head_as_get",
     # representation
     BodyRewrite,
     "absolute_location",
     # timing
     "latency_jitter",
+    "network_latency",
     "slow_jobs",
     "slow_first_byte",
     # weather
     "occasional_5xx",
     "rate_limit_burst",
+    "rate_limit_storm",
     "connection_close",
 ]
 VARIATION_NAMES: tuple[VariationName, ...] = get_args(VariationName)
@@ -77,6 +80,13 @@ class Variation:
     kind: VariationKind
     deployment: str
     allowed_because: str
+    # Seconds of waiting it adds to every run on purpose (a latency, a long 429 burst): the
+    # matrix runs it alone and with all the others, but not in every faulted run, where it
+    # would multiply the matrix's time by the number of faults.
+    slow: bool = False
+    # The tests the matrix runs it on alone, when not the whole suite (tests/conformance):
+    # the ones where time shows, for a variation that slows every answer.
+    matrix_tests: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -109,6 +119,13 @@ _VARIATIONS = (
         "transport",
         "Content-Type is 'application/json;charset=UTF-8', as Spring writes it",
         "E5 allows a charset parameter, and UTF-8 in any case is the only right one (RFC 8259)",
+    ),
+    Variation(
+        "head_as_get",
+        "transport",
+        "HEAD on the three GET paths is answered as GET without the body (status and headers "
+        "of the GET), and those paths' Allow lists GET, HEAD, as most frameworks do",
+        "RFC 9110 §9.3.2 and I14: HEAD as GET without a body, or 405 with Allow, both conform",
     ),
     # representation: what another framework does to the same JSON
     Variation(
@@ -164,6 +181,20 @@ _VARIATIONS = (
         "the contract promises no response time",
     ),
     Variation(
+        "network_latency",
+        "timing",
+        "every answer waits 50-400 ms (seeded, median about 225 ms), as across a real network "
+        "and a gateway far from the runner",
+        "the contract promises no response time; a job ends on the API's clock, not the client's",
+        slow=True,
+        matrix_tests=(
+            "tests/conformance/test_lifecycle.py",
+            "tests/conformance/test_rate_limit.py",
+            "tests/conformance/test_generated.py::test_stateful_walks_conform",
+            "tests/conformance/test_generated.py::test_every_link_was_followed",
+        ),
+    ),
+    Variation(
         "slow_jobs",
         "timing",
         "jobs queue, run and fail four times slower (a fast job ends in about 1.4 s)",
@@ -189,6 +220,15 @@ _VARIATIONS = (
         "every key's 60th request (and every 200th after) opens a 1 s window in which the key "
         "gets 429 with Retry-After: 1",
         "every operation declares 429 with Retry-After (D3, I12); waiting it out suffices",
+    ),
+    Variation(
+        "rate_limit_storm",
+        "weather",
+        "a limiter under load: every key's second request, and the 20 after it, get 429 with "
+        "Retry-After: 1 (21 in a row), the low-quota key's included",
+        "every operation declares 429 with Retry-After (D3, I12); Retry-After is the server's "
+        "estimate, and waiting as long as it asks, however often, is the conformant answer",
+        slow=True,
     ),
     Variation(
         "connection_close",

@@ -49,7 +49,11 @@ def _quote(value: str) -> str:
 
 def curl_command(exchange: Exchange, options: str = "-sS -i") -> str:
     """`curl -sS -i -X METHOD URL -H ... --data-raw BODY`, one option per line."""
-    lines = [f"curl {options} -X {exchange.method.upper()} {_quote(exchange.url)}"]
+    method = exchange.method.upper()
+    # `-X HEAD` only renames a GET: curl then waits for the body a HEAD answer never has and
+    # fails (exit 18); `--head` is how curl sends a HEAD.
+    spelled = "--head" if method == "HEAD" else f"-X {method}"
+    lines = [f"curl {options} {spelled} {_quote(exchange.url)}"]
     for name, value in exchange.request_headers.items():
         if name.lower() in _NOISE:
             continue

@@ -24,9 +24,11 @@ __all__ = ["TRANSIENT_STATUSES", "PollOutcome", "wait_for_terminal_status"]
 # polled again, up to the poller's retries, before it counts against the API.
 TRANSIENT_STATUSES = frozenset({500, 502, 503})
 
-# The poller keeps its own retry policy (a poll is repeated anyway): the rails' weather
-# retries would multiply it.
-NO_RAILS_RETRIES: frozenset[int] = frozenset()
+# The poller keeps its own retry policy for server errors (a poll is repeated anyway): the
+# rails' retries would multiply it. A 429 it leaves to the rails, which wait it out by time
+# with the run's patience (RATE_LIMIT_PATIENCE_S) however long the burst: a job's deadline
+# judges the job, and a poll the target refused tells nothing about the job.
+RAILS_RETRIES = frozenset({429})
 
 
 @dataclass
@@ -59,10 +61,11 @@ def wait_for_terminal_status(
 
     Every response is judged by `check_response` and the tracker. `url` (the 202's Location)
     is polled instead of the spec's get-job URL when given. A 429 is not an error here: the
-    client holds the next request until its Retry-After has passed. Up to
-    `max_transient_retries` consecutive 500/502/503 answers or transport errors are retried;
-    one more ends the poll with S3 (a 500) or T1. A 404 ends it with L2 (see `_judge`), and a
-    job still running at the deadline with L2.
+    rails send the poll again once its Retry-After has passed, and the job is judged on the
+    answer that follows; only a job seen still running after the deadline is late (L2), never
+    one the target did not let the run see. Up to `max_transient_retries` consecutive
+    500/502/503 answers or transport errors are retried; one more ends the poll with S3 (a 500)
+    or T1. A 404 ends it with L2 (see `_judge`).
     """
     poll = _Poll(
         client, job_id, url, tracker or JobTracker(job_id), trace_ids, max_transient_retries
@@ -71,12 +74,10 @@ def wait_for_terminal_status(
     start = client.clock()
     while not poll.once():
         now = client.clock()
-        if now - start >= deadline or client.rails.paused_until - start > deadline:
+        if now - start >= deadline:
             poll.outcome.findings.append(poll.timed_out(deadline))
             break
-        if not poll.rate_limited:
-            # After a 429 the client itself waits out Retry-After; no extra poll interval.
-            client.sleep(min(poll_interval_s, start + deadline - now))
+        client.sleep(min(poll_interval_s, start + deadline - now))
     poll.outcome.elapsed_s = client.clock() - start
     return poll.outcome
 
@@ -101,11 +102,9 @@ class _Poll:
         self.max_retries = max_retries
         self.transient = 0
         self.last: Observed | None = None
-        self.rate_limited = False
 
     def once(self) -> bool:
         """Poll once; True when the poll is over (the job ended, or a finding ended it)."""
-        self.rate_limited = False
         try:
             observed = self._fetch()
         except TransportFailure as failure:
@@ -118,19 +117,18 @@ class _Poll:
 
     def _fetch(self) -> Observed:
         if self.url:
-            return self.client.get_url(self.url, retry_on=NO_RAILS_RETRIES)
-        return self.client.get_job(self.outcome.job_id, retry_on=NO_RAILS_RETRIES)
+            return self.client.get_url(self.url, retry_on=RAILS_RETRIES)
+        return self.client.get_job(self.outcome.job_id, retry_on=RAILS_RETRIES)
 
     def _take(self, observed: Observed) -> bool:
         outcome = self.outcome
         self.last = observed
-        self.rate_limited = observed.status == 429
         outcome.observations.append(observed)
         outcome.findings += check_response(observed, self.client.spec, self.trace_ids)
         outcome.findings += self.tracker.observe(observed)
         outcome.status = self.tracker.status
         stop, self.transient = _judge(observed, self.tracker, self.transient, self.max_retries)
-        if self.rate_limited or observed.status in TRANSIENT_STATUSES:
+        if observed.status in TRANSIENT_STATUSES:
             # The poller's retries are the target's weather too, counted with the rails'.
             self.client.rails.weather.note(observed.operation_id, observed.status, retried=not stop)
         if stop is not None:
@@ -154,7 +152,7 @@ def _judge(
 ) -> tuple[list[Finding] | None, int]:
     """What one poll answer means: stop with these findings, or go on (and the retry count)."""
     status = observed.status
-    if 200 <= status <= 299 or status == 429:
+    if 200 <= status <= 299:
         return None, 0
     if status in TRANSIENT_STATUSES:
         if transient + 1 <= max_retries:

@@ -9,6 +9,7 @@ import pytest
 
 from prospecting_conformance.checks.undeclared import (
     UndeclaredMethod,
+    check_head,
     check_method_not_allowed,
     check_unknown_path,
     undeclared_methods,
@@ -72,7 +73,8 @@ HEAD_ON_LIST = UndeclaredMethod(LIST, "HEAD", frozenset({"GET"}), "listSalesNavi
             PUT_ON_LIST, 405, {"Allow": "GET"}, envelope("forbidden"), True, id="another-code"
         ),
         pytest.param(HEAD_ON_LIST, 405, {"Allow": "GET"}, "", False, id="head-405-has-no-body"),
-        pytest.param(HEAD_ON_LIST, 200, {}, "", True, id="head-served-as-get"),
+        # Without the GET to compare with, a HEAD is held to 405 (check_head compares)
+        pytest.param(HEAD_ON_LIST, 200, {}, "", True, id="head-200-with-nothing-to-compare"),
     ],
 )
 def test_an_undeclared_method_must_be_405_with_allow_and_its_code(
@@ -86,6 +88,42 @@ def test_an_undeclared_method_must_be_405_with_allow_and_its_code(
     observed = observe(case.label, status, body, headers=headers)
     findings = check_method_not_allowed(observed, case)
     assert [f.rule for f in findings] == (["U1"] if found else [])
+
+
+@pytest.mark.parametrize(
+    ("head_status", "head_headers", "head_body", "get_status", "found"),
+    [
+        pytest.param(200, {}, "", 200, False, id="as-get-200-without-a-body"),
+        pytest.param(404, {}, "", 404, False, id="as-get-404-without-a-body"),
+        pytest.param(405, {"Allow": "GET"}, "", 200, False, id="405-with-allow"),
+        pytest.param(405, {}, "", 200, True, id="405-without-allow"),
+        pytest.param(200, {}, "", 404, True, id="200-where-get-answers-404"),
+        pytest.param(401, {}, "", 200, True, id="401-where-get-answers-200"),
+        pytest.param(200, {}, '{"success": true}', 200, True, id="as-get-with-a-body"),
+    ],
+)
+def test_head_is_the_get_without_its_body_or_405(
+    observe: Observe,
+    head_status: int,
+    head_headers: dict[str, str],
+    head_body: str,
+    get_status: int,
+    found: bool,
+) -> None:
+    head = observe(HEAD_ON_LIST.label, head_status, head_body, headers=head_headers)
+    get = observe("listSalesNavigatorSavedSearches", get_status, envelope(None))
+
+    findings = check_head(head, get, HEAD_ON_LIST)
+
+    assert [f.rule for f in findings] == (["U1"] if found else [])
+
+
+def test_only_head_on_a_get_path_may_answer_as_get() -> None:
+    assert HEAD_ON_LIST.may_answer_as_get
+    assert not PUT_ON_LIST.may_answer_as_get
+    assert not UndeclaredMethod(
+        START, "HEAD", frozenset({"POST"}), "startProspectingJob"
+    ).may_answer_as_get
 
 
 @pytest.mark.parametrize(

@@ -222,3 +222,28 @@ def test_a_known_issue_is_recorded_and_does_not_fail_the_case(
     # Then the case goes on, and the known issue is still in the record
     assert verdict is None
     assert recorded(context) == {("S4", f"TRACE {LIST_PATH}", 405): 1}
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "failed"),
+    [
+        pytest.param("HEAD", 200, False, id="head-as-get-conforms"),
+        pytest.param("TRACE", 200, True, id="any-other-method-must-be-405"),
+    ],
+)
+def test_head_on_a_get_path_may_be_answered_as_get(
+    run_context: RunContext,
+    config: TargetConfig,
+    list_case: Any,
+    method: str,
+    status: int,
+    failed: bool,
+) -> None:
+    response = answer(config, list_case, status, "", method=method)
+    check = FUZZ_CHECKS["prospecting_s4_unsupported_method"]
+
+    if failed:
+        with pytest.raises(ConformanceError):
+            check(None, response, list_case)
+    else:
+        assert check(None, response, list_case) is None

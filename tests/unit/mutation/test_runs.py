@@ -54,6 +54,19 @@ def test_a_faulted_run_switches_its_fault_on_and_stops_at_its_rules(
     ]
 
 
+def test_a_run_on_a_selection_runs_only_those_tests(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    forked = _fork(monkeypatch, None)
+    tests = ("tests/conformance/test_lifecycle.py", "tests/conformance/test_rate_limit.py")
+
+    runs.run_one("run", [], 505, tmp_path, tmp_path, variations=["network_latency"], tests=tests)
+
+    [argv] = forked
+    assert argv[:3] == [*tests, "-q"]
+    assert "tests/conformance" not in argv
+
+
 def test_a_run_that_wrote_no_summary_is_one_unexplained_failure(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

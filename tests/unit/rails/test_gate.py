@@ -12,11 +12,13 @@ from prospecting_conformance.rails.gate import (
     JITTER_ALLOWANCE_S,
     HostNotAllowed,
     Rails,
+    RateLimitOutlasted,
     RequestBudgetExceeded,
+    Tries,
     WritesNotAllowed,
 )
 from prospecting_conformance.rails.ledger import FileLedgerStore
-from prospecting_conformance.rails.weather import WEATHER_BACKOFF_S
+from prospecting_conformance.rails.weather import RATE_LIMIT_PATIENCE_S, WEATHER_BACKOFF_S
 from prospecting_conformance.target.config import TargetConfig
 
 URL = "https://api.test/v1/accounts/ag-1/sales-navigator/saved-searches"
@@ -224,7 +226,7 @@ def test_weather_is_sent_again_when_that_is_safe(
 ) -> None:
     rails = rails_for(config, clock)
 
-    assert rails.send_again(method, url, status, 1, created=created) is again
+    assert rails.send_again(method, url, status, Tries(), created=created) is again
     assert rails.weather.retried == counted.get("retried", {})
     assert rails.weather.persisted == counted.get("persisted", {})
 
@@ -233,8 +235,9 @@ def test_a_5xx_is_sent_again_twice_with_a_doubling_backoff_then_kept(
     config: TargetConfig, clock: FakeClock
 ) -> None:
     rails = rails_for(config, clock)
+    tries = Tries()
 
-    answers = [rails.send_again("GET", URL, 502, attempt) for attempt in (1, 2, 3)]
+    answers = [rails.send_again("GET", URL, 502, tries) for _ in range(3)]
 
     # Three attempts in all: the third answer is the API's, and the rules judge it.
     assert answers == [True, True, False]
@@ -246,7 +249,67 @@ def test_a_5xx_is_sent_again_twice_with_a_doubling_backoff_then_kept(
 def test_a_429_waits_for_its_pause_not_a_backoff(config: TargetConfig, clock: FakeClock) -> None:
     rails = rails_for(config, clock)
 
-    assert rails.send_again("GET", URL, 429, 1)
+    assert rails.send_again("GET", URL, 429, Tries())
 
     # The wait a 429 asks for is the pause `admit` keeps (test_the_pause_after_a_429).
     assert clock.sleeps == []
+
+
+def _answer_429s(rails: Rails, tries: Tries, retry_after: str, count: int) -> list[bool]:
+    """`count` answers 429 to one request, each waited out as the transport does."""
+    again = []
+    for _ in range(count):
+        rails.admit("GET", URL)
+        rails.answered(429, retry_after)
+        again.append(rails.send_again("GET", URL, 429, tries))
+    return again
+
+
+def test_a_429_burst_is_waited_out_by_time_not_by_count(
+    config: TargetConfig, clock: FakeClock
+) -> None:
+    # Given a target that answers one request 429 with Retry-After: 1, sixty times in a row
+    rails = rails_for(config, clock, max_rate=1000.0)
+    tries = Tries()
+
+    # When the rails are asked each time whether to send it again
+    again = _answer_429s(rails, tries, "1", 60)
+
+    # Then every 429 is waited out (a minute is well within the patience), a later 502 still
+    # gets its own retries, and a budget spent now would name the operation waited on
+    assert all(again)
+    assert clock.now() == pytest.approx(59.0, abs=0.1)
+    assert rails.send_again("GET", URL, 502, tries)
+    assert rails.weather.retried == {(LIST, 429): 60, (LIST, 502): 1}
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "answered"),
+    [
+        pytest.param("1", int(RATE_LIMIT_PATIENCE_S) + 2, id="a-burst-longer-than-the-patience"),
+        pytest.param("3600", 1, id="one-retry-after-longer-than-the-patience"),
+    ],
+)
+def test_a_429_that_outlasts_the_patience_stops_the_run_naming_the_operation(
+    config: TargetConfig, clock: FakeClock, retry_after: str, answered: int
+) -> None:
+    rails = rails_for(config, clock, max_rate=1000.0)
+    tries = Tries()
+
+    with pytest.raises(RateLimitOutlasted, match=f"{LIST} kept answering 429") as stopped:
+        _answer_429s(rails, tries, retry_after, answered)
+
+    # A spent budget of time: the run stops INCOMPLETE, as for requests, never waiting past it
+    assert isinstance(stopped.value, RequestBudgetExceeded)
+    assert rails.spent == str(stopped.value)
+    assert clock.now() <= RATE_LIMIT_PATIENCE_S + 1
+    assert rails.weather.persisted == {(LIST, 429): 1}
+
+
+def test_a_budget_spent_on_a_429_burst_names_the_operation(
+    config: TargetConfig, clock: FakeClock
+) -> None:
+    rails = rails_for(config, clock, max_rate=1000.0, max_requests=5, allow_writes=False)
+
+    with pytest.raises(RequestBudgetExceeded, match=f"spent while {LIST} kept answering 429"):
+        _answer_429s(rails, Tries(), "1", 6)

@@ -56,6 +56,11 @@ def test_curl_quotes_literals_and_leaves_only_variables_expandable(value: str, q
     assert curl_command(exchange, "-sS") == f"curl -sS -X GET {quoted}"
 
 
+def test_head_is_sent_with_curls_head_option() -> None:
+    # `-X HEAD` would wait for a body that never comes (curl exit 18)
+    assert curl_command(Exchange("HEAD", "http://t/x"), "-sS") == "curl -sS --head 'http://t/x'"
+
+
 def test_curl_command_is_valid_shell_that_expands_the_key(tmp_path: Path) -> None:
     # Given a fake curl that prints its arguments, one a line
     fake = tmp_path / "curl"

@@ -17,6 +17,7 @@ from job_envelopes import job
 from prospecting_conformance.checks.lifecycle import JobTracker
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.clock import FakeClock
+from prospecting_conformance.rails.gate import RateLimitOutlasted
 from prospecting_conformance.run.poller import wait_for_terminal_status
 
 BASE_URL = "https://api.test"
@@ -180,14 +181,40 @@ def test_a_429_while_polling_waits_exactly_its_retry_after(
     assert (outcome.status, outcome.findings) == ("completed", [])
 
 
-def test_a_retry_after_beyond_the_deadline_ends_the_poll_without_waiting(
+def test_a_rate_limit_longer_than_the_deadline_is_waited_out_and_the_job_judged_after(
     api: respx.MockRouter, client: ProspectingClient, clock: FakeClock
 ) -> None:
-    api.get(JOB_PATH).mock(side_effect=[error(429, "rate_limited", **{"Retry-After": "600"})])
+    # Given a job whose polls the target refuses 429 for 20 s, four times its deadline
+    limited = [error(429, "rate_limited", **{"Retry-After": "1"}) for _ in range(20)]
+    api.get(JOB_PATH).mock(side_effect=[running(1), *limited, done()])
 
-    outcome = wait_for_terminal_status(client, "job-1", deadline_s=30, poll_interval_s=1)
+    # When it is polled with a 5 s deadline
+    outcome = wait_for_terminal_status(client, "job-1", deadline_s=5, poll_interval_s=1)
+
+    # Then the run waited the 429s out and judged the job on what it saw next: it had ended
+    assert (outcome.status, outcome.findings) == ("completed", [])
+    assert clock.now() == pytest.approx(21.0)
+
+
+def test_a_job_seen_running_after_a_rate_limit_past_the_deadline_is_late(
+    api: respx.MockRouter, client: ProspectingClient, clock: FakeClock
+) -> None:
+    limited = [error(429, "rate_limited", **{"Retry-After": "1"}) for _ in range(20)]
+    api.get(JOB_PATH).mock(side_effect=[running(1), *limited, running(2)])
+
+    outcome = wait_for_terminal_status(client, "job-1", deadline_s=5, poll_interval_s=1)
 
     assert [f.rule for f in outcome.findings] == ["L2"]
+
+
+def test_a_retry_after_beyond_the_rails_patience_stops_the_run_without_waiting(
+    api: respx.MockRouter, client: ProspectingClient, clock: FakeClock
+) -> None:
+    api.get(JOB_PATH).mock(side_effect=[error(429, "rate_limited", **{"Retry-After": "3600"})])
+
+    with pytest.raises(RateLimitOutlasted, match="getProspectingJob kept answering 429"):
+        wait_for_terminal_status(client, "job-1", deadline_s=30, poll_interval_s=1)
+
     assert clock.sleeps == []
 
 

@@ -138,9 +138,10 @@ BLINDSPOT_FAULTS: tuple[Fault, ...] = (
         ("U1", "E1", "E5"),
     ),
     Fault(
-        "head_served_as_get",
+        "head_answered_blindly",
         "blindspot",
-        "HEAD on a GET path runs the GET handler and answers 200 (a framework default), not 405",
+        "HEAD on a GET path answers 200 without running the GET (a gateway's shortcut), even "
+        "where the GET answers 404",
         ("U1",),
     ),
     Fault(

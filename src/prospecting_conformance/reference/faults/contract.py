@@ -219,10 +219,11 @@ CONTRACT_FAULTS: tuple[Fault, ...] = (
         ("R1", "S2"),
     ),
     Fault(
-        "retry_after_not_honoured",
+        "retry_after_fractional",
         "rate",
-        "Retry-After says 1 s but the key stays blocked for seconds longer",
-        ("R1",),
+        "the 429 says Retry-After: 0.5, fractional seconds as some limiters write, not the "
+        "whole seconds of I12 and RFC 9110",
+        ("R1", "S2"),
     ),
     # look-up
     Fault(

@@ -79,7 +79,7 @@ FaultName = Literal[
     # rate
     "rate_limit_not_enforced",
     "rate_limit_without_retry_after",
-    "retry_after_not_honoured",
+    "retry_after_fractional",
     # lookup
     "provider_lookup_returns_other_prospect",
     "unknown_provider_id_found",
@@ -104,7 +104,7 @@ FaultName = Literal[
     "prospect_looked_up_before_scope_check",
     "saved_search_checked_before_body",
     "unknown_route_plain_404",
-    "head_served_as_get",
+    "head_answered_blindly",
     "options_default_page",
     # reading
     "foreign_saved_search_accepted",

@@ -32,7 +32,11 @@ from prospecting_conformance.reference.http.responses import ERROR_CODES, Respon
 from prospecting_conformance.reference.http.scopes import scope_table
 from prospecting_conformance.reference.settings import ReferenceSettings
 from prospecting_conformance.reference.store import Store
-from prospecting_conformance.reference.variations import resolve_variations, vary_settings
+from prospecting_conformance.reference.variations import (
+    ActiveVariations,
+    resolve_variations,
+    vary_settings,
+)
 from prospecting_conformance.spec.model import load_spec
 
 __all__ = ["create_app"]
@@ -56,7 +60,7 @@ def create_app(
     store = store or Store(settings, chosen)
     responder = Responder(chosen)
     app = Starlette(
-        routes=_routes(store, responder, chosen),
+        routes=_routes(store, responder, chosen, varied),
         exception_handlers={
             HTTPException: _http_exception(responder, chosen),
             Exception: _server_error(responder),
@@ -74,7 +78,9 @@ def create_app(
     return app
 
 
-def _routes(store: Store, responder: Responder, faults: ActiveFaults) -> list[Route]:
+def _routes(
+    store: Store, responder: Responder, faults: ActiveFaults, variations: ActiveVariations
+) -> list[Route]:
     spec = load_spec()
     scopes = scope_table(spec)
     guard = Guard(scopes, store.quotas, responder, faults)
@@ -91,7 +97,9 @@ def _routes(store: Store, responder: Responder, faults: ActiveFaults) -> list[Ro
     for operation_id, handler in by_operation.items():
         operation = spec.operation(operation_id)
         allow = operation.method.upper()
-        endpoint = _checked(operation_id, allow, handler, precedence, guard, responder)
+        # head_as_get: HEAD is GET without a body (RFC 9110 §9.3.2); uvicorn drops the body.
+        served = (allow, "HEAD") if allow == "GET" and "head_as_get" in variations else (allow,)
+        endpoint = _checked(operation_id, served, handler, precedence, guard, responder)
         route = Route(operation.path, _framework_defaults(endpoint, allow, faults))
         # Every method reaches the endpoint, which answers all but its own with 405 and Allow
         # (I12, schemathesis' unsupported_method). Starlette's own method filter would let
@@ -103,7 +111,7 @@ def _routes(store: Store, responder: Responder, faults: ActiveFaults) -> list[Ro
 
 def _checked(
     operation_id: str,
-    allow: str,
+    served: tuple[str, ...],
     handler: Endpoint,
     precedence: Precedence,
     guard: Guard,
@@ -113,8 +121,8 @@ def _checked(
     a precedence fault's check run too early, if one is on)."""
 
     async def endpoint(request: Request) -> Response:
-        if request.method != allow:
-            return responder.method_not_allowed(allow)
+        if request.method not in served:
+            return responder.method_not_allowed(", ".join(served))
         rejected = await precedence.early_answer(request, operation_id)
         if rejected is None:
             rejected = guard.admit(request, operation_id)
@@ -124,13 +132,14 @@ def _checked(
 
 
 def _framework_defaults(handler: Endpoint, allow: str, faults: ActiveFaults) -> Endpoint:
-    """head_served_as_get, options_default_page: what a framework answers when left to itself."""
-    if not faults.any_of(("head_served_as_get", "options_default_page")):
+    """head_answered_blindly, options_default_page: what a framework or a gateway answers when
+    left to itself."""
+    if not faults.any_of(("head_answered_blindly", "options_default_page")):
         return handler
 
     async def endpoint(request: Request) -> Response:
-        if request.method == "HEAD" and allow == "GET" and "head_served_as_get" in faults:
-            return await handler(Request(dict(request.scope, method="GET"), request.receive))
+        if request.method == "HEAD" and allow == "GET" and "head_answered_blindly" in faults:
+            return Response(status_code=200, media_type="application/json")
         if request.method == "OPTIONS" and "options_default_page" in faults:
             return PlainTextResponse("OK", 200, headers={"Allow": f"{allow}, OPTIONS"})
         return await handler(request)

@@ -98,7 +98,9 @@ class Guard:
 
     def _rate_limited(self, wait: int) -> Response:
         headers = None
-        if "rate_limit_without_retry_after" not in self.faults:
+        if "retry_after_fractional" in self.faults:
+            headers = {"Retry-After": f"{wait - 0.5:g}"}
+        elif "rate_limit_without_retry_after" not in self.faults:
             headers = {"Retry-After": str(wait)}
         return self.error(429, "Rate limit exceeded.", f"Retry in {wait} s.", headers)
 
