@@ -59,6 +59,11 @@ __all__ = ["pytest_configure", "pytest_report_header"]
 def pytest_configure(config: pytest.Config) -> None:
     if is_worker(config) or not uses_target(config):
         return
+    # The generated tests and the gates that read what they recorded must share a worker
+    # (xdist_group); xdist's default for -n would spread them. Set here, not only in the
+    # checkout's addopts, so that the installed suite runs as the repository's does.
+    if config.getoption("dist", "no") == "load":
+        config.option.dist = "loadgroup"
     try:
         embedded = _configure_run(config)
         target = run_target()

@@ -56,7 +56,6 @@ __all__ = [
     "BaselineEntry",
     "BaselineError",
     "baseline_from_findings",
-    "main",
 ]
 
 
@@ -153,30 +152,3 @@ def baseline_from_findings(findings: Iterable[RecordedFinding], ticket: str) -> 
     return {
         "entries": [e.to_dict() for e in sorted(seen.values(), key=lambda e: e.rule + e.operation)]
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m prospecting_conformance.reporting.baseline SUMMARY --ticket T`: print one."""
-    import argparse
-    import sys
-
-    parser = argparse.ArgumentParser(
-        prog="python -m prospecting_conformance.reporting.baseline",
-        description="Write a baseline accepting every finding of a run (to stdout).",
-    )
-    parser.add_argument("summary", type=Path, help="a run's reports/summary.json")
-    parser.add_argument("--ticket", required=True, help="the ticket that tracks these issues")
-    args = parser.parse_args(argv)
-    try:
-        summary = json.loads(args.summary.read_text(encoding="utf-8"))
-        findings = [RecordedFinding.from_dict(finding) for finding in summary["findings"]]
-    except (OSError, ValueError, KeyError) as exc:
-        print(f"error: {args.summary} is not a run summary ({exc})", file=sys.stderr)
-        return 2
-    json.dump(baseline_from_findings(findings, args.ticket), sys.stdout, indent=2)
-    sys.stdout.write("\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
