@@ -36,6 +36,13 @@ __all__ = ["PROG", "main", "suite_arguments"]
 PROG = "prospecting-conformance"
 # What a draft prints and `run` maps to the suite: a module of the suite, maybe a test in it.
 SUITE_TEST = re.compile(r"(test_\w+\.py)((?:::.*)?)", re.DOTALL)
+# This command is the package, imported before pytest starts: pytest would warn that it cannot
+# rewrite the asserts of the plugin's package. The plugin's own modules, imported after, it does.
+ALREADY_IMPORTED = (
+    "-W",
+    "ignore:Module already imported so cannot be rewritten; prospecting_conformance"
+    ":pytest.PytestAssertRewriteWarning",
+)
 
 
 def run(argv: Sequence[str]) -> int:
@@ -51,7 +58,7 @@ def suite_arguments(argv: Sequence[str], cwd: Path) -> list[str]:
     The root is given: pytest would otherwise root a run in the installed package's folder
     (no configuration file above it), and write the reports there.
     """
-    args = [_suite_test(arg) for arg in argv]
+    args = [*ALREADY_IMPORTED, *(_suite_test(arg) for arg in argv)]
     if not any(Path(arg.split("::", 1)[0]).is_relative_to(SUITE_DIR) for arg in args):
         args.append(str(SUITE_DIR))
     if not any(arg == "--rootdir" or arg.startswith("--rootdir=") for arg in args):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from prospecting_conformance.cli import main, suite_arguments
+from prospecting_conformance.cli import ALREADY_IMPORTED, main, suite_arguments
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.plugin.state import SUITE_DIR
 from prospecting_conformance.run.record import RecordedFinding
@@ -34,7 +34,7 @@ SUITE = str(SUITE_DIR)
     ],
 )
 def test_run_is_pytest_on_the_packages_suite(argv: list[str], expected: list[str]) -> None:
-    assert suite_arguments(argv, CWD) == expected
+    assert suite_arguments(argv, CWD) == [*ALREADY_IMPORTED, *expected]
 
 
 @pytest.mark.parametrize(

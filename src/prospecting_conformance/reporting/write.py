@@ -46,6 +46,6 @@ def write_reports(
         json.loads(mutation_path.read_text(encoding="utf-8")) if mutation_path.exists() else None
     )
     html = directory / "report.html"
-    html.write_text(render_html(summary, mutation), encoding="utf-8")
+    html.write_text(render_html(summary, mutation, names), encoding="utf-8")
     written.append(html)
     return written
