@@ -29,6 +29,7 @@ from prospecting_conformance.reporting.baseline import (
     baseline_from_findings,
 )
 from prospecting_conformance.reporting.baseline_merge import merge_entries
+from prospecting_conformance.reporting.latency import Latency
 from prospecting_conformance.run.record import RecordedFinding
 
 __all__ = ["PROG", "main", "suite_arguments"]
@@ -94,22 +95,34 @@ def baseline(argv: Sequence[str]) -> int:
     try:
         summary = json.loads(args.summary.read_text(encoding="utf-8"))
         findings = [RecordedFinding.from_dict(finding) for finding in summary["findings"]]
+        # A summary from before the latency was measured has none to record.
+        latency = Latency.from_dict(summary.get("latency", {"operations": []})).recorded()
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: {args.summary} is not a run summary ({exc})", file=sys.stderr)
         return 2
     written = baseline_from_findings(findings, args.ticket)
+    if latency:
+        written["latency"] = latency
     if args.merge is None:
         _write_whole(args.output, written)
         print(f"{args.output}: {len(written['entries'])} entries", file=sys.stderr)
         return 0
     try:
-        existing = Baseline.load(args.merge).entries
+        existing = Baseline.load(args.merge)
     except BaselineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    merged = merge_entries(existing, [BaselineEntry.from_dict(e) for e in written["entries"]])
-    _write_whole(args.merge, {"entries": [e.to_dict() for e in merged.entries]})
-    for line in merged.report():
+    new = [BaselineEntry.from_dict(e) for e in written["entries"]]
+    merged = merge_entries(existing.entries, new)
+    document: dict[str, object] = {"entries": [e.to_dict() for e in merged.entries]}
+    # The latency a release is compared against stays the one the baseline recorded.
+    if existing.latency or latency:
+        document["latency"] = existing.latency or latency
+    _write_whole(args.merge, document)
+    report = merged.report()
+    if latency and not existing.latency:
+        report.append("recorded this run's latency (the baseline had none)")
+    for line in report:
         print(f"{args.merge}: {line}", file=sys.stderr)
     return 0
 

@@ -23,6 +23,7 @@ from prospecting_conformance.plugin.state import (
 )
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.run.context import run_rails
+from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.target.config import ENV_VARS
 from prospecting_conformance.target.embedded import (
     EmbeddedServer,
@@ -120,6 +121,7 @@ def _prepare_reports_dir(config: pytest.Config) -> Path:
     directory = check_reports_dir(reports_dir(config).resolve())
     ledger = directory / ".rails-ledger.json"
     ledger.unlink(missing_ok=True)
+    reset_exchanges(directory)
     export({LEDGER_VAR: str(ledger)})
     if not config.option.xmlpath:
         config.option.xmlpath = str(directory / "junit.xml")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,18 @@ SCHEMA: dict[str, Any] = {
                     "tests": {"type": "array", "items": {"type": "string", "minLength": 1}},
                 },
             },
-        }
+        },
+        # Each operation's p50 and p95 (ms) when the baseline was written: what a run reports
+        # its latency's change against (reporting/latency.py).
+        "latency": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["p50Ms", "p95Ms"],
+                "additionalProperties": False,
+                "properties": {"p50Ms": {"type": "number"}, "p95Ms": {"type": "number"}},
+            },
+        },
     },
 }
 
@@ -109,6 +120,7 @@ class BaselineEntry:
 @dataclass(frozen=True)
 class Baseline:
     entries: tuple[BaselineEntry, ...] = ()
+    latency: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Baseline:
@@ -127,7 +139,8 @@ class Baseline:
                 f'baseline {path}: expected {{"entries": [{{"rule", "operation", "ticket"}}]}} '
                 f"(the schema is in reporting/baseline.py): {problems[0]}"
             )
-        return cls(tuple(BaselineEntry.from_dict(item) for item in raw["entries"]))
+        entries = tuple(BaselineEntry.from_dict(item) for item in raw["entries"])
+        return cls(entries, raw.get("latency", {}))
 
     def entry_for(self, key: FindingKey) -> BaselineEntry | None:
         return next((e for e in self.entries if e.matches(key)), None)

@@ -15,6 +15,7 @@ from typing import Any
 
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.reporting.baseline import BaselineEntry
+from prospecting_conformance.reporting.latency import Latency
 from prospecting_conformance.reporting.weather import Weather
 from prospecting_conformance.run.record import RecordedFinding
 
@@ -84,6 +85,7 @@ class Summary:
     seconds_to_first_failure: float | None = None
     notes: list[str] = field(default_factory=list)
     weather: Weather = field(default_factory=Weather)
+    latency: Latency = field(default_factory=Latency)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +113,7 @@ class Summary:
             "secondsToFirstFailure": self.seconds_to_first_failure,
             "notes": list(self.notes),
             "weather": self.weather.to_dict(),
+            "latency": self.latency.to_dict(),
         }
 
     @classmethod
@@ -139,4 +142,5 @@ class Summary:
             seconds_to_first_failure=data["secondsToFirstFailure"],
             notes=list(data["notes"]),
             weather=Weather.from_dict(data["weather"]),
+            latency=Latency.from_dict(data["latency"]),
         )

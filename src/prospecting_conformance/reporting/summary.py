@@ -15,6 +15,7 @@ from prospecting_conformance.checks.rules import FAMILIES
 from prospecting_conformance.core.findings import FindingKey
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import ReportedFinding, Summary, Target
+from prospecting_conformance.reporting.latency import Latency
 from prospecting_conformance.reporting.weather import weather_summary
 from prospecting_conformance.run.record import RunRecord, TrackedJob
 from prospecting_conformance.run.verdict import Judgement, LeftJob, Outcome, judge
@@ -51,6 +52,7 @@ class RunFacts:
     seconds_to_first_failure: float | None = None
     # What the rails kept the run from doing, said once.
     notes: list[str] = field(default_factory=list)
+    latency: Latency = field(default_factory=Latency)
 
 
 def build_summary(
@@ -85,6 +87,7 @@ def build_summary(
         seconds_to_first_failure=facts.seconds_to_first_failure,
         notes=list(facts.notes),
         weather=weather_summary(record.weather),
+        latency=facts.latency.since(baseline.latency),
     )
 
 
