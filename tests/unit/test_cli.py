@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from prospecting_conformance.cli import ALREADY_IMPORTED, main, suite_arguments
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.plugin.state import SUITE_DIR
+from prospecting_conformance.reporting.baseline import Baseline
+from prospecting_conformance.reporting.latency import latency_summary
 from prospecting_conformance.run.record import RecordedFinding
 
 CWD = Path("/somewhere")
@@ -62,13 +65,15 @@ SUMMARY = {
     ]
 }
 OLD = {"entries": [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "PROSP-1"}]}
+LATENCY = latency_summary([("getProspectingJob", 0.004)])
+RECORDED = {"getProspectingJob": {"p50Ms": 4.0, "p95Ms": 4.0}}
 
 
 def test_baseline_merge_keeps_the_old_ticket_and_adds_the_new(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     summary = tmp_path / "summary.json"
-    summary.write_text(json.dumps(SUMMARY))
+    summary.write_text(json.dumps({**SUMMARY, "latency": LATENCY.to_dict()}))
     baseline = tmp_path / "baseline.json"
     baseline.write_text(json.dumps(OLD))
 
@@ -80,6 +85,29 @@ def test_baseline_merge_keeps_the_old_ticket_and_adds_the_new(
         ("E6", "PROSP-9"),
     ]
     assert "added E6 getProspectingJob 404 [PROSP-9]" in capsys.readouterr().err
+    assert json.loads(baseline.read_text())["latency"] == RECORDED
+
+
+@pytest.mark.parametrize(
+    ("old_latency", "kept"),
+    [
+        pytest.param(None, RECORDED, id="none-yet-this-runs-is-recorded"),
+        pytest.param({"getProspectingJob": {"p50Ms": 1.0, "p95Ms": 2.0}},
+                     {"getProspectingJob": {"p50Ms": 1.0, "p95Ms": 2.0}},
+                     id="the-baselines-own-is-kept"),
+    ],
+)  # fmt: skip
+def test_a_baseline_records_the_latency_a_later_run_is_compared_with(
+    tmp_path: Path, old_latency: dict[str, Any] | None, kept: dict[str, Any]
+) -> None:
+    summary = tmp_path / "summary.json"
+    summary.write_text(json.dumps({**SUMMARY, "latency": LATENCY.to_dict()}))
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({**OLD, **({"latency": old_latency} if old_latency else {})}))
+
+    assert main(["baseline", str(summary), "--ticket", "T", "--merge", str(baseline)]) == 0
+
+    assert Baseline.load(baseline).latency == kept
 
 
 def test_a_failed_baseline_write_leaves_no_file(tmp_path: Path) -> None:

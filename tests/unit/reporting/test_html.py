@@ -10,6 +10,7 @@ import pytest
 
 from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.html import render_html
+from prospecting_conformance.reporting.latency import latency_summary
 
 
 def test_findings_are_grouped_under_their_rule_in_the_summarys_order(
@@ -83,3 +84,18 @@ def test_the_jobs_left_running_are_listed(faulted_summary: Summary) -> None:
     assert '<h2 id="jobs-left-running">Jobs left running (2)</h2>' in html
     assert "<li><code>job-7 (ag-1)</code></li>" in html
     assert "<li><code>job-8</code> (part of a known issue)</li>" in html
+
+
+def test_the_latency_table_shows_the_change_since_the_baseline(faulted_summary: Summary) -> None:
+    latency = latency_summary([("getProspectingJob", 0.004)])
+    summary = replace(
+        faulted_summary, latency=latency.since({"getProspectingJob": {"p50Ms": 5, "p95Ms": 4}})
+    )
+
+    html = render_html(summary)
+
+    assert '<section id="latency">' in html
+    assert "<td><b>getProspectingJob</b></td><td>1</td>" in html
+    assert "<td>4.0 (-1)</td>" in html
+    assert "in parentheses, the change since the baseline" in html
+    assert '<section id="latency">' not in render_html(faulted_summary)
