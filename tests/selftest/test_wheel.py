@@ -152,6 +152,14 @@ def test_a_wheel_built_from_the_repository_carries_the_spec_and_the_suite(tmp_pa
     assert (passed["verdict"], passed["exitStatus"]) == ("pass", 0)
     assert passed["tests"]["passed"] >= len(list((ROOT / "tests/conformance").glob("test_*.py")))
     assert (elsewhere / "reports" / "report.html").is_file()
+    # With every exchange as HAR 1.2, and the latency of every operation of the spec
+    har = elsewhere / "reports" / "exchanges.har"
+    entries = json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]
+    print(f"exchanges.har: {har.stat().st_size} bytes, {len(entries)} entries")
+    responses = {op: sum(row["observed"].values()) for op, row in passed["coverage"].items()}
+    assert len(entries) >= sum(responses.values())
+    # Every response the run judged was timed at the wire
+    assert {o["operation"]: o["count"] for o in passed["latency"]["operations"]} == responses
 
     # And plain pytest finds the same suite by its package name
     _run(python, "-m", "pytest", "--pyargs", "prospecting_conformance.suite", "--profile",
