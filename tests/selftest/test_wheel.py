@@ -146,7 +146,7 @@ def test_a_wheel_built_from_the_repository_carries_the_spec_and_the_suite(tmp_pa
     # When QA runs the suite the wheel carries, as the README says, from outside the checkout
     env = _user_env(venv)
     _run("prospecting-conformance", "run", "--profile", "quick", "-p", "no:cacheprovider",
-         cwd=elsewhere, env=env)  # fmt: skip
+         "-n", "2", cwd=elsewhere, env=env)  # fmt: skip
     passed = json.loads((elsewhere / "reports" / "summary.json").read_text(encoding="utf-8"))
     # Then it ran the repository's suite against the embedded server, and passed
     assert (passed["verdict"], passed["exitStatus"]) == ("pass", 0)

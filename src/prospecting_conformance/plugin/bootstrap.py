@@ -10,6 +10,7 @@ target is checked before anything starts.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,11 +54,17 @@ from prospecting_conformance.target.settings import (
     user_environment,
 )
 
-__all__ = ["pytest_configure", "pytest_report_header"]
+__all__ = ["pytest_configure", "pytest_configure_node", "pytest_report_header"]
+
+# The xdist worker input that says the run is distributed by --dist=loadgroup.
+LOADGROUP = "prospecting_loadgroup"
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if is_worker(config) and config.workerinput.get(LOADGROUP, False):  # type: ignore[attr-defined]
+        # Each worker names its items by group only if it knows the run is grouped.
+        config.option.loadgroup = True
     if is_worker(config) or not uses_target(config):
         return
     # The generated tests and the gates that read what they recorded must share a worker
@@ -80,6 +87,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONTROLLER] = controller
     config.pluginmanager.register(controller, "prospecting-run-controller")
     controller.interruption.install()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each xdist worker whether the run is grouped (it parses only the command line)."""
+    node.workerinput[LOADGROUP] = node.config.getoption("dist", "no") == "loadgroup"
 
 
 def _configure_run(config: pytest.Config) -> bool:

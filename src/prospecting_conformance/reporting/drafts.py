@@ -77,7 +77,7 @@ def rerun_command(summary: Summary, nodeid: str, reports_dir: str) -> str:
 
 def start_server_commands(faults: Sequence[str]) -> str:
     """Start the reference server with the run's faults on a fixed port, and load its env."""
-    words = ["python", "-m", "prospecting_conformance.reference", "--port", str(REPLAY_PORT)]
+    words = ["prospecting-conformance", "reference", "--port", str(REPLAY_PORT)]
     for fault in faults:
         words += ["--fault", fault]
     words += ["--env-file", REPLAY_ENV_FILE]
@@ -167,8 +167,8 @@ def _reproduction(summary: Summary, entry: ReportedFinding, exchange: Exchange) 
             "## Start the reference server",
             "",
             "The run's own server stopped with it. This starts one with the same faults on "
-            f"port {REPLAY_PORT} (from the project, installed with `python -m pip install -e .`) "
-            "and loads its URL and demo keys:",
+            f"port {REPLAY_PORT} (the `prospecting-conformance` command of the installed package; "
+            "in a checkout, `.tox/conformance/bin/` holds it) and loads its URL and demo keys:",
             "",
             "```sh",
             start_server_commands(target.faults),

@@ -101,10 +101,7 @@ def test_a_draft_for_an_embedded_run(faulted_summary: Summary) -> None:
     assert "- **Seen:** 2 time(s) in t::cancel" in lines
     assert "- **Target:** http://127.0.0.1:8080 (embedded reference server)" in lines
     assert "## Start the reference server" in lines
-    assert (
-        "python -m prospecting_conformance.reference --port 8080 --fault cancel_not_idempotent"
-        in draft
-    )
+    assert "prospecting-conformance reference --port 8080 --fault cancel_not_idempotent" in draft
     assert "Known issue" not in draft
     assert lines[-4] == (
         "prospecting-conformance run t::cancel --profile quick --seed 7 "
