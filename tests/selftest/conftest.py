@@ -132,23 +132,18 @@ def run_suite(
 
 def cli_baseline(run: SuiteRun, ticket: str) -> dict[str, Any]:
     """The baseline the CLI writes from a run's summary, as a release manager makes one."""
+    written = run.reports_dir / f"baseline-{ticket}.json"
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "prospecting_conformance.reporting.baseline",
-            str(run.reports_dir / "summary.json"),
-            "--ticket",
-            ticket,
-        ],
+        [sys.executable, "-m", "prospecting_conformance", "baseline",
+         str(run.reports_dir / "summary.json"), "--ticket", ticket, "-o", str(written)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
-    )
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    baseline: dict[str, Any] = json.loads(result.stdout)
+    baseline: dict[str, Any] = json.loads(written.read_text(encoding="utf-8"))
     return baseline
 
 

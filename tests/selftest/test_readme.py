@@ -29,8 +29,8 @@ def test_the_readmes_env_file_flow_targets_the_standalone_server(
         block[1]
         .replace("--port 8080", f"--port {suite_runner.free_port()}")
         .replace(
-            "python -m pytest tests/conformance",
-            f"python -m pytest {ROOT / 'tests/conformance/test_lookup.py'} -p no:cacheprovider "
+            "prospecting-conformance run",
+            f"prospecting-conformance run test_lookup.py -p no:cacheprovider "
             f"--reports-dir {reports}",
         )
     )

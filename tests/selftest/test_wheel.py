@@ -1,21 +1,28 @@
-"""A wheel built from the repository works outside the checkout: it carries the spec.
+"""A wheel built from the repository works outside the checkout: the spec, the suite, the command.
 
 The spec lives in the repository's `openapi/` (the file people edit and lint); the package
 reaches it through a link that setuptools follows when it builds. This test builds a wheel
 from a copy of the repository, installs it into a fresh venv and, from a folder outside the
 checkout, loads the spec and its docs page, imports the public surface and lists the
-operations. Nothing is downloaded: the build uses the running environment's setuptools, and
-the venv sees the running environment's dependencies through a `.pth` line (its
-site-packages folder, not the editable install's own `.pth`, which a path line does not run).
+operations; then, as QA with `pip install` would, runs the suite the wheel carries
+(`prospecting-conformance run`, and `pytest --pyargs`) against the embedded server to a PASS,
+writes a baseline, runs a faulted server to a FAIL, and pastes the draft's re-run line. One
+venv for all of it: building it is the slow part. Nothing is downloaded: the build uses the
+running environment's setuptools, and the venv sees the running environment's dependencies
+through a `.pth` line (its site-packages folder, not the editable install's own `.pth`, which
+a path line does not run).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import time
 from pathlib import Path
 
 import pytest
@@ -25,9 +32,11 @@ import prospecting_conformance
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-# What a build reads: the project file, the README it names, the sources and the spec.
-BUILD_INPUTS = ("pyproject.toml", "README.md", "src", "openapi")
-STEP_TIMEOUT_S = 120
+# What a build reads: the project file, the README it names, the sources, the spec, the suite.
+BUILD_INPUTS = ("pyproject.toml", "README.md", "src", "openapi", "tests/conformance")
+STEP_TIMEOUT_S = 240
+FAULT = "cancel_ignored"
+RERUN_BLOCK = re.compile(r"## Re-run only this test\n\n```sh\n(.*?)\n```", re.DOTALL)
 
 OPERATIONS = [
     "listSalesNavigatorSavedSearches",
@@ -57,7 +66,8 @@ print(json.dumps({
 """
 
 
-def _run(*args: str | Path, cwd: Path) -> str:
+def _run(*args: str | Path, cwd: Path, status: int = 0, env: dict[str, str] | None = None) -> str:
+    started = time.monotonic()
     done = subprocess.run(
         [str(arg) for arg in args],
         cwd=cwd,
@@ -65,8 +75,11 @@ def _run(*args: str | Path, cwd: Path) -> str:
         text=True,
         timeout=STEP_TIMEOUT_S,
         check=False,
+        env=env,
     )
-    assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
+    # The timings the closing notes quote (-s shows them).
+    print(f"{time.monotonic() - started:6.1f} s  {' '.join(map(str, args))[-110:]}")
+    assert done.returncode == status, f"{args} failed:\n{done.stdout[-4000:]}\n{done.stderr}"
     return done.stdout
 
 
@@ -97,7 +110,13 @@ def _see_dependencies(python: Path) -> None:
     )
 
 
-def test_a_wheel_built_from_the_repository_carries_the_spec(tmp_path: Path) -> None:
+def _user_env(venv: Path) -> dict[str, str]:
+    """A shell in which the venv is activated, and no PROSPECTING_* of this run's."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("PROSPECTING_", "PYTEST_"))}
+    return {**kept, "PATH": f"{venv / 'bin'}:{kept.get('PATH', '')}", "VIRTUAL_ENV": str(venv)}
+
+
+def test_a_wheel_built_from_the_repository_carries_the_spec_and_the_suite(tmp_path: Path) -> None:
     # Given a wheel built from the repository
     repo = _copy_of_the_repository(tmp_path / "repo")
     pip = (sys.executable, "-m", "pip")
@@ -123,3 +142,48 @@ def test_a_wheel_built_from_the_repository_carries_the_spec(tmp_path: Path) -> N
     assert used["fidelity_problems"] == []
     assert used["operations"] == OPERATIONS
     assert used["surface"] == sorted(prospecting_conformance.__all__)
+
+    # When QA runs the suite the wheel carries, as the README says, from outside the checkout
+    env = _user_env(venv)
+    _run("prospecting-conformance", "run", "--profile", "quick", "-p", "no:cacheprovider",
+         "-n", "2", cwd=elsewhere, env=env)  # fmt: skip
+    passed = json.loads((elsewhere / "reports" / "summary.json").read_text(encoding="utf-8"))
+    # Then it ran the repository's suite against the embedded server, and passed
+    assert (passed["verdict"], passed["exitStatus"]) == ("pass", 0)
+    assert passed["tests"]["passed"] >= len(list((ROOT / "tests/conformance").glob("test_*.py")))
+    assert (elsewhere / "reports" / "report.html").is_file()
+    # With every exchange as HAR 1.2, and the latency of every operation of the spec
+    har = elsewhere / "reports" / "exchanges.har"
+    entries = json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]
+    print(f"exchanges.har: {har.stat().st_size} bytes, {len(entries)} entries")
+    responses = {op: sum(row["observed"].values()) for op, row in passed["coverage"].items()}
+    assert len(entries) >= sum(responses.values())
+    # Every response the run judged was timed at the wire
+    assert {o["operation"]: o["count"] for o in passed["latency"]["operations"]} == responses
+
+    # And plain pytest finds the same suite by its package name
+    _run(python, "-m", "pytest", "--pyargs", "prospecting_conformance.suite", "--profile",
+         "quick", "-p", "no:cacheprovider", "-k", "test_lookup", "--reports-dir", "pyargs",
+         cwd=elsewhere, env=env)  # fmt: skip
+    assert json.loads((elsewhere / "pyargs" / "summary.json").read_text())["verdict"] == "pass"
+
+    # When a faulted server is run, a baseline written from it, and a draft's re-run pasted
+    _run("prospecting-conformance", "run", "--profile", "quick", "-p", "no:cacheprovider",
+         "--reference-fault", FAULT, "--reports-dir", "faulted", cwd=elsewhere, env=env,
+         status=1)  # fmt: skip
+    faulted = json.loads((elsewhere / "faulted" / "summary.json").read_text(encoding="utf-8"))
+    _run("prospecting-conformance", "baseline", "faulted/summary.json", "--ticket", "PROSP-1",
+         "-o", "baseline.json", cwd=elsewhere, env=env)  # fmt: skip
+    baseline = json.loads((elsewhere / "baseline.json").read_text(encoding="utf-8"))
+    draft = sorted((elsewhere / "faulted" / "regressions").glob("*.md"))[0].read_text()
+    rerun = RERUN_BLOCK.search(draft)
+    assert rerun, draft
+    rerun_reports = elsewhere / rerun[1].split("--reports-dir ")[1].split()[0]
+    _run("bash", "-c", rerun[1], cwd=elsewhere, env=env, status=1)
+
+    # Then the faulted run failed, the baseline accepts its findings, the re-run found it again
+    assert (faulted["verdict"], faulted["exitStatus"]) == ("fail", 1)
+    assert {(e["rule"], e["operation"]) for e in baseline["entries"]} == {
+        (f["rule"], f["operation"]) for f in faulted["findings"]
+    }
+    assert json.loads((rerun_reports / "summary.json").read_text())["verdict"] == "fail"

@@ -9,6 +9,7 @@ them from here.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +18,9 @@ __all__ = ["FAMILIES", "RULES", "Family", "Provenance", "Rule", "resolve", "rule
 
 # What the dotted names of `Rule.checks` are relative to.
 PACKAGE = "prospecting_conformance"
+# A statement up to its first "," or ";" outside parentheses.
+_FIRST_CLAUSE = re.compile(r"((?:[^,;(]|\([^)]*\))+)[,;]")
+TITLE_CHARS = 64
 
 Family = Literal["envelope", "spec", "auth", "lifecycle", "rate", "lookup", "transport"]
 Provenance = Literal["documented", "inferred", "ours"]
@@ -56,6 +60,15 @@ class Rule:
     @property
     def family(self) -> Family:
         return FAMILIES[self.id[0]]
+
+    @property
+    def title(self) -> str:
+        """The statement's first clause, for a title: a draft's names each of its rules."""
+        clause = _FIRST_CLAUSE.match(self.statement)
+        lead = clause[1] if clause else self.statement
+        if len(lead) <= TITLE_CHARS:
+            return lead
+        return lead[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
     def implementations(self) -> list[Callable[..., Any]]:
         """The functions `checks` names, imported."""

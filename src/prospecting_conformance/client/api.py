@@ -30,7 +30,7 @@ from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.rails.weather import WEATHER_STATUSES
-from prospecting_conformance.rails.wire import RETRY_ON, RailsTransport
+from prospecting_conformance.rails.wire import RETRY_ON, RailsTransport, elapsed_s
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import KEY_FIELDS, KeyName, TargetConfig
 
@@ -233,7 +233,9 @@ class ProspectingClient:
             self._log("%s", finding.message)
             # Not chained: the httpx error holds the request, whose headers hold the key.
             raise TransportFailure(finding, error_type=type(exc)) from None
-        observed = Observed.from_httpx(response, operation_id, self.redactor)
+        observed = Observed.from_httpx(
+            response, operation_id, self.redactor, elapsed_s(response.request)
+        )
         self._log(
             "%s %s -> %s traceId=%s",
             observed.method,

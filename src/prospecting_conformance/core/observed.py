@@ -52,6 +52,8 @@ class Observed:
     json: Any = field(repr=False)
     trace_id: str | None
     exchange: Exchange
+    # Seconds from the request leaving to the response's headers (rails/wire.py timed it).
+    elapsed_s: float | None = None
 
     @classmethod
     def build(
@@ -65,6 +67,7 @@ class Observed:
         request_headers: Mapping[str, str] | None = None,
         request_body: str | None = None,
         redactor: Redactor | None = None,
+        elapsed_s: float | None = None,
     ) -> Observed:
         """An Observed from plain values; the exchange is redacted with `redactor`."""
         redactor = redactor or Redactor()
@@ -90,11 +93,16 @@ class Observed:
             json=body,
             trace_id=redactor.text(trace_id) if isinstance(trace_id, str) else None,
             exchange=exchange,
+            elapsed_s=elapsed_s,
         )
 
     @classmethod
     def from_httpx(
-        cls, response: httpx.Response, operation_id: str, redactor: Redactor
+        cls,
+        response: httpx.Response,
+        operation_id: str,
+        redactor: Redactor,
+        elapsed_s: float | None = None,
     ) -> Observed:
         """An Observed from an httpx response (the request is read from `response.request`)."""
         request = response.request
@@ -110,6 +118,7 @@ class Observed:
             request_headers=dict(request.headers.items()),
             request_body=content.decode("utf-8", "replace") if content else None,
             redactor=redactor,
+            elapsed_s=elapsed_s,
         )
 
     @property

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi import checks as builtin
 from prospecting_conformance.core.findings import ConformanceError, Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.fuzz.transport import last_response
+from prospecting_conformance.rails.wire import elapsed_s
 from prospecting_conformance.run.context import RunContext, current
 
 __all__ = ["FUZZ_CHECKS", "CheckFunction"]
@@ -55,6 +56,7 @@ def _observed(response: Any, case: Any) -> Observed:
         request_headers=dict(request.headers),
         request_body=body,
         redactor=current().redactor,
+        elapsed_s=elapsed_s(request),
     )
 
 

@@ -47,7 +47,7 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m prospecting_conformance.mutation.matrix")
+    parser = argparse.ArgumentParser(prog="prospecting-conformance mutation")
     # Runs spend much of their time waiting on jobs and Retry-After: four fit two cores.
     parser.add_argument("--jobs", type=int, default=4, help="runs at once (default 4)")
     parser.add_argument("--fault", action="append", default=[], help="only these faults")

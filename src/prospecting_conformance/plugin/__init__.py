@@ -6,7 +6,8 @@
 - `outcomes`: each test's findings (or spent budget), in the process that ran it;
 - `controller`: the end of the run (merge, settle, verdict, reports), with `terminal` and
   `interruption` (Ctrl-C);
-- `state`: what they keep on the pytest config.
+- `state`: what they keep on the pytest config, and which runs include the suite;
+- `entry`: the `pytest11` entry point, which loads them all in any venv with the package.
 
 `PLUGINS` is what a conftest loads (`pytest_plugins`), each module before any that imports
 it: pytest rewrites the asserts of a plugin module only if it loads it first.

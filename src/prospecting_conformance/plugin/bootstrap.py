@@ -10,6 +10,7 @@ target is checked before anything starts.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,7 @@ from prospecting_conformance.plugin.state import (
 )
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.run.context import run_rails
+from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.target.config import ENV_VARS
 from prospecting_conformance.target.embedded import (
     EmbeddedServer,
@@ -55,13 +57,24 @@ from prospecting_conformance.target.settings import (
     user_environment,
 )
 
-__all__ = ["pytest_configure", "pytest_report_header"]
+__all__ = ["pytest_configure", "pytest_configure_node", "pytest_report_header"]
+
+# The xdist worker input that says the run is distributed by --dist=loadgroup.
+LOADGROUP = "prospecting_loadgroup"
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if is_worker(config) and config.workerinput.get(LOADGROUP, False):  # type: ignore[attr-defined]
+        # Each worker names its items by group only if it knows the run is grouped.
+        config.option.loadgroup = True
     if is_worker(config) or not uses_target(config):
         return
+    # The generated tests and the gates that read what they recorded must share a worker
+    # (xdist_group); xdist's default for -n would spread them. Set here, not only in the
+    # checkout's addopts, so that the installed suite runs as the repository's does.
+    if config.getoption("dist", "no") == "load":
+        config.option.dist = "loadgroup"
     try:
         embedded = _configure_run(config)
         target = run_target()
@@ -77,6 +90,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONTROLLER] = controller
     config.pluginmanager.register(controller, "prospecting-run-controller")
     controller.interruption.install()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each xdist worker whether the run is grouped (it parses only the command line)."""
+    node.workerinput[LOADGROUP] = node.config.getoption("dist", "no") == "loadgroup"
 
 
 def _configure_run(config: pytest.Config) -> bool:
@@ -119,6 +138,7 @@ def _prepare_reports_dir(config: pytest.Config) -> Path:
     directory = check_reports_dir(reports_dir(config).resolve())
     ledger = directory / ".rails-ledger.json"
     ledger.unlink(missing_ok=True)
+    reset_exchanges(directory)
     export({LEDGER_VAR: str(ledger)})
     if not config.option.xmlpath:
         config.option.xmlpath = str(directory / "junit.xml")

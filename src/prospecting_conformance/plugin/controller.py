@@ -31,9 +31,12 @@ from prospecting_conformance.plugin.state import (
 )
 from prospecting_conformance.plugin.terminal import say_line, say_summary
 from prospecting_conformance.reporting.baseline import Baseline
+from prospecting_conformance.reporting.latency import latency_summary
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
 from prospecting_conformance.reporting.write import write_reports
 from prospecting_conformance.run.context import run_rails
+from prospecting_conformance.run.exchanges import read_exchanges
+from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.run.recorder import merge
 from prospecting_conformance.run.settle import settle_jobs
@@ -115,10 +118,19 @@ class RunController:
             )
         incomplete = self._incomplete(session, record, interrupted)
         target = run_target()
-        facts = self._facts(target, record, incomplete, interrupted)
-        summary = build_summary(facts, record, load_spec(), self._baseline())
         directory = reports_dir(self.config)
-        write_reports(directory, summary, step_summary_path())
+        exchanges = read_exchanges(directory)
+        reset_exchanges(directory)
+        facts = self._facts(target, record, incomplete, interrupted)
+        spec = load_spec()
+        # The spec's operations: an undeclared method or path is a probe, not an operation.
+        facts.latency = latency_summary(
+            (e.operation, e.elapsed_s)
+            for e in exchanges
+            if e.elapsed_s is not None and e.operation in spec.operations
+        )
+        summary = build_summary(facts, record, spec, self._baseline())
+        write_reports(directory, summary, step_summary_path(), exchanges)
         say_summary(self.config, summary, directory)
         session.exitstatus = summary.exit_status
 

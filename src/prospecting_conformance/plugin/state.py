@@ -7,6 +7,7 @@ wherever tests run.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ __all__ = [
     "CONTEXT",
     "CURRENT_TEST",
     "EMBEDDED",
+    "SUITE_DIR",
+    "SUITE_PACKAGE",
     "is_worker",
     "reports_dir",
     "stop_embedded",
@@ -31,19 +34,44 @@ CONTEXT = pytest.StashKey[RunContext]()
 # runs before the session fixture has made the context (issue 11, case 1).
 CURRENT_TEST = pytest.StashKey[str]()
 
+# The conformance tests the package carries; in a checkout, a link to tests/conformance.
+SUITE_PACKAGE = "prospecting_conformance.suite"
+SUITE_DIR = (Path(__file__).parents[1] / "suite").resolve()
+
 
 def is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
 def uses_target(config: pytest.Config) -> bool:
-    """Whether the run includes the conformance tests (unit and selftest runs need no target)."""
-    conformance = (Path(config.rootpath) / "tests" / "conformance").resolve()
+    """Whether the run includes the conformance tests (unit and selftest runs need no target).
+
+    The tests are the package's suite, however named (a path, a node id, `--pyargs`), or the
+    checkout's `tests/conformance`, also when a folder above it is named (`pytest tests`).
+    Only the checkout's: a project whose venv sits inside it must not start a target for its
+    own tests because the venv holds the suite.
+    """
+    checkout = (Path(config.rootpath) / "tests" / "conformance").resolve()
     for arg in config.args:
-        path = Path(str(arg).split("::", 1)[0]).resolve()
-        if path == conformance or conformance in path.parents or path in conformance.parents:
+        path = _arg_path(str(arg).split("::", 1)[0], pyargs=bool(config.option.pyargs))
+        if path == SUITE_DIR or SUITE_DIR in path.parents:
+            return True
+        if path == checkout or checkout in path.parents or path in checkout.parents:
             return True
     return False
+
+
+def _arg_path(arg: str, *, pyargs: bool) -> Path:
+    """The file or folder a command-line argument names, as pytest will collect it."""
+    if pyargs:
+        try:
+            spec = importlib.util.find_spec(arg)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin:
+            origin = Path(spec.origin)
+            return (origin.parent if origin.name == "__init__.py" else origin).resolve()
+    return Path(arg).resolve()
 
 
 def reports_dir(config: pytest.Config) -> Path:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from prospecting_conformance.reporting.document import Summary
+from prospecting_conformance.reporting.latency import describe_latency
 from prospecting_conformance.reporting.weather import describe_weather
 
 __all__ = ["say_line", "say_summary"]
@@ -38,6 +39,8 @@ def say_summary(config: pytest.Config, summary: Summary, directory: Path) -> Non
         reporter.write_line(f"note: {note}")
     if summary.weather.responses:
         reporter.write_line(f"weather: {describe_weather(summary.weather)}")
+    for line in describe_latency(summary.latency):
+        reporter.write_line(f"latency: {line}")
     links = summary.links
     reporter.write_line(
         f"links followed: {len(links['covered'])}/{len(links['declared'])}; reports: {directory}"

@@ -11,11 +11,18 @@ one point its requests cannot avoid:
 The wire witness selftests (tests/selftest/test_rails_on_the_wire.py) count what reaches the
 target through a recording proxy: an upgrade of schemathesis that opens a new path around
 these points shows there.
+
+Both also time what they send: from the request leaving to the response's headers arriving,
+the last attempt only (`elapsed_s`). What callers could time themselves would include the
+rails' own waits (rate, Retry-After, retries), which are not the target's latency.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
 import requests
@@ -24,7 +31,24 @@ from requests.adapters import HTTPAdapter
 from prospecting_conformance.rails.gate import BudgetRefusal, Rails, RequestBudgetExceeded, Tries
 from prospecting_conformance.rails.weather import WEATHER_STATUSES
 
-__all__ = ["RETRY_ON", "RailsAdapter", "RailsTransport", "mount_rails"]
+__all__ = ["RETRY_ON", "RailsAdapter", "RailsTransport", "elapsed_s", "mount_rails"]
+
+# Request (httpx or requests) -> seconds its last attempt took to get an answer. Weak: an
+# entry goes with its request, whoever keeps it.
+_Sent = TypeVar("_Sent")
+_ELAPSED: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+
+def elapsed_s(request: Any) -> float | None:
+    """How long the target took to answer `request` (its last attempt), if the rails sent it."""
+    return _ELAPSED.get(request)
+
+
+def _timed(request: object, send: Callable[[], _Sent]) -> _Sent:
+    started = time.perf_counter()
+    response = send()
+    _ELAPSED[request] = time.perf_counter() - started
+    return response
 
 
 # An httpx request extension: the weather statuses the rails may send this request again on
@@ -47,7 +71,7 @@ class RailsTransport(httpx.BaseTransport):
         tries = Tries()
         while True:
             self.rails.admit(request.method, str(request.url), settling=self.settling)
-            response = self.inner.handle_request(request)
+            response = _timed(request, lambda: self.inner.handle_request(request))
             status = response.status_code
             self.rails.answered(status, response.headers.get("retry-after"))
             if status not in retry_on or not self.rails.send_again(
@@ -89,7 +113,9 @@ class RailsAdapter(HTTPAdapter):
         tries = Tries()
         while True:
             self.rails.admit(method, url)
-            response = super().send(request, *args, **kwargs)
+            response = _timed(
+                request, lambda: super(RailsAdapter, self).send(request, *args, **kwargs)
+            )
             self.rails.answered(response.status_code, response.headers.get("Retry-After"))
             if not self.rails.send_again(
                 method, url, response.status_code, tries, created="Location" in response.headers

@@ -33,7 +33,7 @@ __all__ = ["main"]
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m prospecting_conformance.reference",
+        prog="prospecting-conformance reference",
         description="Serve the Prospecting API reference server (optionally with faults).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")

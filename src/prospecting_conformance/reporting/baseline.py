@@ -60,7 +60,18 @@ SCHEMA: dict[str, Any] = {
                     "tests": {"type": "array", "items": {"type": "string", "minLength": 1}},
                 },
             },
-        }
+        },
+        # Each operation's p50 and p95 (ms) when the baseline was written: what a run reports
+        # its latency's change against (reporting/latency.py).
+        "latency": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["p50Ms", "p95Ms"],
+                "additionalProperties": False,
+                "properties": {"p50Ms": {"type": "number"}, "p95Ms": {"type": "number"}},
+            },
+        },
     },
 }
 
@@ -71,7 +82,6 @@ __all__ = [
     "BaselineEntry",
     "BaselineError",
     "baseline_from_findings",
-    "main",
     "root_cause_entries",
 ]
 
@@ -158,6 +168,8 @@ class Baseline:
     def expired(self) -> tuple[BaselineEntry, ...]:
         return tuple(e for e in self.entries if e.expired(self.today))
 
+    latency: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
     @classmethod
     def load(cls, path: Path, today: date | None = None) -> Baseline:
         try:
@@ -179,7 +191,7 @@ class Baseline:
             entries = tuple(BaselineEntry.from_dict(item) for item in raw["entries"])
         except ValueError as exc:
             raise BaselineError(f"baseline {path}: expires is not a date ({exc})") from None
-        return cls(entries, today or date.today())
+        return cls(entries, today or date.today(), raw.get("latency", {}))
 
     def entry_for(self, key: FindingKey) -> BaselineEntry | None:
         """The live entry this finding is, if any: the most specific one names its operation."""
@@ -225,30 +237,3 @@ def _entry(
     status = statuses.pop() if len(statuses) == 1 else None
     tests = tuple(sorted({test for entry in found for test in entry.tests}))
     return BaselineEntry(rule, operation, ticket, status, tests)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m prospecting_conformance.reporting.baseline SUMMARY --ticket T`: print one."""
-    import argparse
-    import sys
-
-    parser = argparse.ArgumentParser(
-        prog="python -m prospecting_conformance.reporting.baseline",
-        description="Write a baseline accepting every finding of a run (to stdout).",
-    )
-    parser.add_argument("summary", type=Path, help="a run's reports/summary.json")
-    parser.add_argument("--ticket", required=True, help="the ticket that tracks these issues")
-    args = parser.parse_args(argv)
-    try:
-        summary = json.loads(args.summary.read_text(encoding="utf-8"))
-        findings = [RecordedFinding.from_dict(finding) for finding in summary["findings"]]
-    except (OSError, ValueError, KeyError) as exc:
-        print(f"error: {args.summary} is not a run summary ({exc})", file=sys.stderr)
-        return 2
-    json.dump(baseline_from_findings(findings, args.ticket), sys.stdout, indent=2)
-    sys.stdout.write("\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

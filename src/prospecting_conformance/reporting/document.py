@@ -15,6 +15,7 @@ from typing import Any
 
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.reporting.baseline import BaselineEntry
+from prospecting_conformance.reporting.latency import Latency
 from prospecting_conformance.reporting.weather import Weather
 from prospecting_conformance.run.record import RecordedFinding
 
@@ -86,6 +87,7 @@ class Summary:
     weather: Weather = field(default_factory=Weather)
     expired: list[BaselineEntry] = field(default_factory=list)
     skipped_rules: list[str] = field(default_factory=list)
+    latency: Latency = field(default_factory=Latency)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +117,7 @@ class Summary:
             "secondsToFirstFailure": self.seconds_to_first_failure,
             "notes": list(self.notes),
             "weather": self.weather.to_dict(),
+            "latency": self.latency.to_dict(),
         }
 
     @classmethod
@@ -145,4 +148,5 @@ class Summary:
             weather=Weather.from_dict(data["weather"]),
             expired=[BaselineEntry.from_dict(e) for e in data.get("expired", [])],
             skipped_rules=list(data.get("skippedRules", [])),
+            latency=Latency.from_dict(data["latency"]),
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Sequence
+from pathlib import Path
 
 from prospecting_conformance.checks.rules import Provenance, rule
 from prospecting_conformance.core.findings import (
@@ -63,9 +64,15 @@ def draft_filename(number: int, finding: Finding) -> str:
 
 def rerun_command(summary: Summary, nodeid: str, reports_dir: str) -> str:
     """Re-run one test with the run's seed, into its own reports folder: the run's
-    `regressions/`, which QA is pasting from, stays as it is."""
-    words = ["python", "-m", "pytest", nodeid, "--profile", summary.profile]
-    words += ["--seed", str(summary.seed), "--reports-dir", reports_dir]
+    `regressions/`, which QA is pasting from, stays as it is.
+
+    The test is named by its module in the suite (`cli.py` finds it in the package), so the
+    line works wherever the package is installed, not only beside the checkout it ran from.
+    """
+    path, sep, test = nodeid.partition("::")
+    words = ["prospecting-conformance", "run", Path(path).name + sep + test]
+    words += ["--profile", summary.profile, "--seed", str(summary.seed)]
+    words += ["--reports-dir", reports_dir]
     for fault in summary.target.faults:
         words += ["--reference-fault", fault]
     return shlex.join(words)
@@ -73,7 +80,7 @@ def rerun_command(summary: Summary, nodeid: str, reports_dir: str) -> str:
 
 def start_server_commands(faults: Sequence[str]) -> str:
     """Start the reference server with the run's faults on a fixed port, and load its env."""
-    words = ["python", "-m", "prospecting_conformance.reference", "--port", str(REPLAY_PORT)]
+    words = ["prospecting-conformance", "reference", "--port", str(REPLAY_PORT)]
     for fault in faults:
         words += ["--fault", fault]
     words += ["--env-file", REPLAY_ENV_FILE]
@@ -112,6 +119,9 @@ def render_draft(summary: Summary, cause: Sequence[ReportedFinding], number: int
             "```sh",
             rerun_command(summary, tests[0], f"reports/rerun-{number:03d}"),
             "```",
+            "",
+            "From a checkout, without installing: `tox -e conformance --` and the same "
+            "arguments after `run`.",
         ]
     return "\n".join(lines) + "\n"
 
@@ -122,10 +132,10 @@ def _heading(summary: Summary, cause: Sequence[ReportedFinding]) -> list[str]:
     finding = first.finding
     status = finding.status if finding.status is not None else "no response"
     rules = ", ".join(f.finding.rule for f in cause)
-    statements = "; ".join(rule(f.finding.rule).statement for f in cause)
+    titles = "; ".join(rule(f.finding.rule).title for f in cause)
     seen_in = ", ".join(sorted(first.recorded.tests)) or "the run"
     return [
-        f"# [{rules}] {finding.operation} -> {status}: {statements}",
+        f"# [{rules}] {finding.operation} -> {status}: {titles}",
         "",
         f"- **Severity:** {severity(_most_severe(cause).provenance)}",
         *[
@@ -160,8 +170,8 @@ def _reproduction(summary: Summary, entry: ReportedFinding, exchange: Exchange) 
             "## Start the reference server",
             "",
             "The run's own server stopped with it. This starts one with the same faults on "
-            f"port {REPLAY_PORT} (from the project, installed with `python -m pip install -e .`) "
-            "and loads its URL and demo keys:",
+            f"port {REPLAY_PORT} (the `prospecting-conformance` command of the installed package; "
+            "in a checkout, `.tox/conformance/bin/` holds it) and loads its URL and demo keys:",
             "",
             "```sh",
             start_server_commands(target.faults),

@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from prospecting_conformance.checks.rules import RULES
-from prospecting_conformance.core.findings import Exchange
+from prospecting_conformance.core.findings import Exchange, FindingKey
 from prospecting_conformance.reporting.curl import curl_command
 from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.drafts import severity
@@ -27,12 +27,20 @@ _environment.filters["curl"] = lambda exchange: curl_command(Exchange.from_dict(
 _environment.filters["severity"] = lambda finding: severity(finding["provenance"])
 
 
-def render_html(summary: Summary, mutation: Mapping[str, Any] | None = None) -> str:
-    """`mutation` is the mutation matrix's own document (mutation.json), when there is one."""
+def render_html(
+    summary: Summary,
+    mutation: Mapping[str, Any] | None = None,
+    drafts: Mapping[FindingKey, str] | None = None,
+) -> str:
+    """`mutation` is the mutation matrix's own document (mutation.json), when there is one;
+    `drafts` names each finding's draft in `regressions/`, which the report links to."""
     document = summary.to_dict()
+    findings = [
+        {**f, "draft": (drafts or {}).get((f["rule"], f["operation"], f["status"]))}
+        for f in document["findings"]
+    ]
     by_rule = [
-        (RULES[rule], list(findings))
-        for rule, findings in groupby(document["findings"], key=lambda f: f["rule"])
+        (RULES[rule], list(group)) for rule, group in groupby(findings, key=lambda f: f["rule"])
     ]
     return _environment.get_template("report.html.j2").render(
         summary=document, by_rule=by_rule, mutation=mutation

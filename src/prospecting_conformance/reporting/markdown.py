@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from prospecting_conformance.core.findings import Finding, FindingKey
 from prospecting_conformance.reporting.document import Summary
+from prospecting_conformance.reporting.latency import Latency
 
 __all__ = ["render_markdown"]
 
@@ -50,11 +51,28 @@ def render_markdown(summary: Summary, drafts: Mapping[FindingKey, str]) -> str:
     if summary.jobs_left_running:
         lines += ["", "### Jobs left running (cancel them by hand)", ""]
         lines += [f"- {job}" for job in summary.jobs_left_running]
+    lines += _latency(summary.latency)
     lines += [
         "",
         "Drafts are in the reports artifact under `regressions/`; open `report.html` for all.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _latency(latency: Latency) -> list[str]:
+    """Per operation, beside the weather: how fast the target answered (and the change since
+    the baseline, when it recorded it)."""
+    if not latency.operations:
+        return []
+    lines = ["", "### Latency (ms, to the response's headers)", ""]
+    lines += ["| operation | responses | p50 | p95 | max |", "|---|---|---|---|---|"]
+    for o in latency.operations:
+        p50 = f"{o.p50_ms:g}" + ("" if o.p50_change_ms is None else f" ({o.p50_change_ms:+g})")
+        p95 = f"{o.p95_ms:g}" + ("" if o.p95_change_ms is None else f" ({o.p95_change_ms:+g})")
+        lines.append(f"| {o.operation} | {o.count} | {p50} | {p95} | {o.max_ms:g} |")
+    if any(o.p50_change_ms is not None for o in latency.operations):
+        lines += ["", "In parentheses: the change since the baseline."]
+    return lines
 
 
 def _draft(name: str | None) -> str:

@@ -15,6 +15,7 @@ from prospecting_conformance.checks.rules import FAMILIES
 from prospecting_conformance.core.findings import FindingKey
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import ReportedFinding, Summary, Target
+from prospecting_conformance.reporting.latency import Latency
 from prospecting_conformance.reporting.weather import weather_summary
 from prospecting_conformance.run.record import RunRecord, TrackedJob
 from prospecting_conformance.run.verdict import Judgement, LeftJob, Outcome, judge
@@ -53,6 +54,7 @@ class RunFacts:
     notes: list[str] = field(default_factory=list)
     # Rules the run did not judge (--skip-rule).
     skipped_rules: tuple[str, ...] = ()
+    latency: Latency = field(default_factory=Latency)
 
 
 def build_summary(
@@ -89,6 +91,7 @@ def build_summary(
         weather=weather_summary(record.weather),
         expired=list(baseline.expired),
         skipped_rules=sorted(facts.skipped_rules),
+        latency=facts.latency.since(baseline.latency),
     )
 
 

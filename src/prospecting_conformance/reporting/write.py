@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from prospecting_conformance.core.findings import FindingKey
 from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.drafts import draft_filename, render_draft, root_causes
+from prospecting_conformance.reporting.har import write_har
 from prospecting_conformance.reporting.html import render_html
 from prospecting_conformance.reporting.markdown import render_markdown
+from prospecting_conformance.run.exchanges import LoggedExchange
 
-__all__ = ["write_reports"]
+__all__ = ["HAR_FILE", "write_reports"]
+
+HAR_FILE = "exchanges.har"
 
 
 def write_reports(
-    directory: Path, summary: Summary, step_summary: Path | None = None
+    directory: Path,
+    summary: Summary,
+    step_summary: Path | None = None,
+    exchanges: Sequence[LoggedExchange] | None = None,
 ) -> list[Path]:
-    """summary.json, summary.md, report.html and regressions/ (one draft per root cause).
+    """summary.json, summary.md, report.html, exchanges.har and regressions/ (one draft per
+    root cause).
 
     `step_summary` is a CI job page's Markdown file ($GITHUB_STEP_SUMMARY): summary.md is
-    appended to it too.
+    appended to it too. `exchanges`, every exchange of the run, make the HAR file (a summary
+    rendered again, without them, leaves the run's HAR as it is).
     """
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / "summary.json"]
@@ -46,6 +56,9 @@ def write_reports(
         json.loads(mutation_path.read_text(encoding="utf-8")) if mutation_path.exists() else None
     )
     html = directory / "report.html"
-    html.write_text(render_html(summary, mutation), encoding="utf-8")
+    html.write_text(render_html(summary, mutation, names), encoding="utf-8")
     written.append(html)
+    if exchanges is not None:
+        written.append(directory / HAR_FILE)
+        write_har(written[-1], exchanges)
     return written

@@ -33,10 +33,11 @@ from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.rails.ledger import FileLedgerStore, MemoryLedgerStore
+from prospecting_conformance.run.exchanges import ExchangeLog
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
-from prospecting_conformance.target.settings import ledger_path
+from prospecting_conformance.target.settings import ledger_path, run_reports_dir
 
 __all__ = ["RunContext", "active", "current", "run_rails"]
 
@@ -63,6 +64,7 @@ class RunContext:
         self.redactor = Redactor.for_target(self.target)
         self.rails = run_rails(self.target)
         self.jobs = JobHistory(self.spec, self.target.base_url)
+        self.exchanges = ExchangeLog(run_reports_dir())
         # Every finding this run recorded, by identity: a finding raised by the observer
         # reaches the failed test's report too, and is the same object there. Weak, so a
         # finding nobody keeps is forgotten (and its id cannot be mistaken for a new one's).
@@ -88,6 +90,7 @@ class RunContext:
             ]
         findings += check_identity(observed, self.spec) + check_no_redirect(observed)
         self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
+        self.exchanges.add(observed)
         findings += self.jobs.observe(observed, self._account_group(observed.url))
         self.recorder.observe(observed.operation_id, observed.status, generated=generated)
         self._remember_unique(observed)

@@ -55,7 +55,7 @@ def _check_names(names: Sequence[str], catalogue: Collection[str], kind: str) ->
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise EmbeddedServerError(
                 f"unknown --reference-{kind} {name!r}{hint}: "
-                f"`python -m prospecting_conformance.reference --list-{kind}s` lists them"
+                f"`prospecting-conformance reference --list-{kind}s` lists them"
             )
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "reference_variations",
     "reports_dir",
     "resolve",
+    "run_reports_dir",
     "run_seed",
     "run_target",
     "shrink",
@@ -158,6 +159,12 @@ def reports_dir(option: str | None, root: Path) -> Path:
     """Where reports go: the option, else the variable, else `reports/` under the root."""
     chosen = option or os.environ.get(REPORTS_DIR_VAR)
     return Path(chosen or root / "reports")
+
+
+def run_reports_dir() -> Path | None:
+    """The run's reports folder as the controller exported it (None outside a run)."""
+    chosen = os.environ.get(REPORTS_DIR_VAR)
+    return Path(chosen) if chosen else None
 
 
 def export(variables: Mapping[str, str]) -> None:

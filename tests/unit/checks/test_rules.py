@@ -104,3 +104,31 @@ def test_every_rule_has_a_family_and_rule_looks_it_up() -> None:
     with pytest.raises(KeyError):
         rule("Z9")
     assert isinstance(RULES["T1"], Rule)
+
+
+@pytest.mark.parametrize(
+    ("statement", "title"),
+    [
+        pytest.param("job ids are unique", "job ids are unique", id="short-statement-whole"),
+        pytest.param(
+            "polling: enum statuses, legal transitions", "polling: enum statuses", id="first-clause"
+        ),
+        pytest.param(
+            "invalid key (unknown, empty): 401; more",
+            "invalid key (unknown, empty): 401",
+            id="commas-in-parentheses-kept",
+        ),
+        pytest.param(
+            "precedence on every operation: a request that breaks several conditions "
+            "at once gets the first",
+            "precedence on every operation: a request that breaks several…",
+            id="long-clause-cut-at-a-word",
+        ),
+    ],
+)
+def test_a_rules_title_is_its_statements_first_clause(statement: str, title: str) -> None:
+    assert Rule("X1", statement, "ours", ()).title == title
+
+
+def test_every_rule_has_a_short_title() -> None:
+    assert all(0 < len(r.title) <= 64 for r in RULES.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import time
 from typing import Any
 
 import httpx
@@ -25,7 +26,13 @@ from prospecting_conformance.rails.gate import (
     RequestBudgetExceeded,
     WritesNotAllowed,
 )
-from prospecting_conformance.rails.wire import RETRY_ON, RailsAdapter, RailsTransport, mount_rails
+from prospecting_conformance.rails.wire import (
+    RETRY_ON,
+    RailsAdapter,
+    RailsTransport,
+    elapsed_s,
+    mount_rails,
+)
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 
@@ -260,3 +267,52 @@ def test_the_adapter_sends_a_502_on_a_read_again_and_counts_it(
     assert response.status_code == 200
     assert len(wire.requests) == rails.requests_sent == 2
     assert rails.weather.retried == {(LIST, 502): 1}
+
+
+class SlowTransport(ScriptedTransport):
+    """The wire, taking `delays` seconds to answer each attempt in turn."""
+
+    def __init__(self, delays: list[float], *statuses: int) -> None:
+        super().__init__(*statuses)
+        self.delays = delays
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        time.sleep(self.delays.pop(0))
+        return super().handle_request(request)
+
+
+@pytest.mark.parametrize(
+    ("delays", "statuses", "at_least", "below"),
+    [
+        pytest.param([0.05], [200], 0.05, 0.5, id="one-attempt"),
+        pytest.param([0.3, 0.0], [502, 200], 0.0, 0.2, id="the-last-attempt-only"),
+    ],
+)
+def test_the_transport_times_the_targets_answer(
+    config: TargetConfig,
+    spec: Spec,
+    clock: FakeClock,
+    delays: list[float],
+    statuses: list[int],
+    at_least: float,
+    below: float,
+) -> None:
+    rails = rails_for(config, spec, clock)
+
+    with httpx.Client(transport=RailsTransport(rails, SlowTransport(delays, *statuses))) as client:
+        response = client.get(LIST_URL)
+
+    elapsed = elapsed_s(response.request)
+    assert elapsed is not None
+    assert at_least <= elapsed < below
+
+
+def test_the_adapter_times_the_targets_answer(
+    config: TargetConfig, spec: Spec, clock: FakeClock, wire: ScriptedAdapterWire
+) -> None:
+    session = mount_rails(requests.Session(), RailsAdapter(rails_for(config, spec, clock)))
+
+    response = session.get(LIST_URL)
+
+    assert elapsed_s(response.request) is not None
+    assert elapsed_s(requests.Request("GET", LIST_URL).prepare()) is None

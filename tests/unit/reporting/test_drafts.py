@@ -86,8 +86,10 @@ def test_the_rerun_command_replays_one_test_with_the_runs_seed_and_faults(
 ) -> None:
     summary = replace(faulted_summary, target=Target("http://x", True, ("a_fault", "b_fault")))
 
-    assert rerun_command(summary, "tests/t.py::test_x[case 1]", "reports/rerun-001") == (
-        "python -m pytest 'tests/t.py::test_x[case 1]' --profile quick --seed 7 "
+    assert rerun_command(
+        summary, "tests/conformance/test_x.py::test_x[case 1]", "reports/rerun-001"
+    ) == (
+        "prospecting-conformance run 'test_x.py::test_x[case 1]' --profile quick --seed 7 "
         "--reports-dir reports/rerun-001 --reference-fault a_fault --reference-fault b_fault"
     )
 
@@ -103,14 +105,11 @@ def test_a_draft_for_an_embedded_run(faulted_summary: Summary) -> None:
     assert "- **Seen:** 2 time(s) in t::cancel" in lines
     assert "- **Target:** http://127.0.0.1:8080 (embedded reference server)" in lines
     assert "## Start the reference server" in lines
-    assert (
-        "python -m prospecting_conformance.reference --port 8080 --fault cancel_not_idempotent"
-        in draft
-    )
+    assert "prospecting-conformance reference --port 8080 --fault cancel_not_idempotent" in draft
     assert "Known issue" not in draft
-    assert lines[-2] == (
-        "python -m pytest t::cancel --profile quick --seed 7 --reports-dir reports/rerun-001 "
-        "--reference-fault cancel_not_idempotent"
+    assert lines[-4] == (
+        "prospecting-conformance run t::cancel --profile quick --seed 7 "
+        "--reports-dir reports/rerun-001 --reference-fault cancel_not_idempotent"
     )
 
 
@@ -139,13 +138,14 @@ def test_a_known_findings_draft_names_its_ticket(faulted_summary: Summary) -> No
     [
         pytest.param(
             [L2_POLL],
-            "# [L2] getProspectingJob -> 200: polling",
+            "# [L2] getProspectingJob -> 200: polling: enum statuses",
             "Confirm with the API team",
             id="inferred-rule-to-confirm",
         ),
         pytest.param(
             [L2_POLL, L3_SAME_POLL],
-            "# [L2, L3] getProspectingJob -> 200: polling",
+            "# [L2, L3] getProspectingJob -> 200: "
+            "polling: enum statuses; cancel a running job: 200 cancelled",
             "Release blocker: the documented contract is broken.",
             id="one-documented-rule-makes-the-cause-a-blocker",
         ),

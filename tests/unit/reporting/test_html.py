@@ -10,6 +10,7 @@ import pytest
 
 from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.html import render_html
+from prospecting_conformance.reporting.latency import latency_summary
 
 
 def test_findings_are_grouped_under_their_rule_in_the_summarys_order(
@@ -60,3 +61,41 @@ def test_a_run_without_findings_says_none(faulted_summary: Summary) -> None:
     html = render_html(replace(faulted_summary, findings=[]))
 
     assert '<h2 id="findings">Findings (0)</h2>\n<p>None.</p>' in html
+
+
+def test_each_finding_links_to_its_draft(faulted_summary: Summary) -> None:
+    l4 = faulted_summary.findings[0].finding
+    drafts = {l4.key: "001-L4-cancelProspectingJob.md"}
+
+    html = render_html(faulted_summary, drafts=drafts)
+
+    assert re.findall(r'<a class="draft" href="([^"]+)"', html) == [
+        "regressions/001-L4-cancelProspectingJob.md"
+    ]
+
+
+def test_the_jobs_left_running_are_listed(faulted_summary: Summary) -> None:
+    summary = replace(
+        faulted_summary, jobs_left_running=["job-7 (ag-1)"], known_jobs_left_running=["job-8"]
+    )
+
+    html = render_html(summary)
+
+    assert '<h2 id="jobs-left-running">Jobs left running (2)</h2>' in html
+    assert "<li><code>job-7 (ag-1)</code></li>" in html
+    assert "<li><code>job-8</code> (part of a known issue)</li>" in html
+
+
+def test_the_latency_table_shows_the_change_since_the_baseline(faulted_summary: Summary) -> None:
+    latency = latency_summary([("getProspectingJob", 0.004)])
+    summary = replace(
+        faulted_summary, latency=latency.since({"getProspectingJob": {"p50Ms": 5, "p95Ms": 4}})
+    )
+
+    html = render_html(summary)
+
+    assert '<section id="latency">' in html
+    assert "<td><b>getProspectingJob</b></td><td>1</td>" in html
+    assert "<td>4.0 (-1)</td>" in html
+    assert "in parentheses, the change since the baseline" in html
+    assert '<section id="latency">' not in render_html(faulted_summary)

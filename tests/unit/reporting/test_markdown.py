@@ -14,6 +14,7 @@ import pytest
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.reporting.baseline import BaselineEntry
 from prospecting_conformance.reporting.document import Summary, Target
+from prospecting_conformance.reporting.latency import latency_summary
 from prospecting_conformance.reporting.markdown import render_markdown
 
 L4_DRAFT = {("L4", "cancelProspectingJob", 409): "001-L4-cancelProspectingJob.md"}
@@ -120,3 +121,25 @@ def test_a_finding_without_a_response_says_so(faulted_summary: Summary) -> None:
     page = render_markdown(summary, {unanswered.key: "001-L4-cancelProspectingJob.md"})
 
     assert "| L4 | cancelProspectingJob | no response | `t-1` |" in page
+
+
+def test_the_latency_beside_the_verdict_with_the_change_since_the_baseline(
+    faulted_summary: Summary,
+) -> None:
+    latency = latency_summary([("getProspectingJob", 0.004), ("startProspectingJob", 0.010)])
+    summary = replace(faulted_summary, latency=latency.since({"getProspectingJob": _MS}))
+
+    lines = render_markdown(summary, L4_DRAFT).splitlines()
+
+    start = lines.index("### Latency (ms, to the response's headers)")
+    assert lines[start + 2 : start + 8] == [
+        "| operation | responses | p50 | p95 | max |",
+        "|---|---|---|---|---|",
+        "| getProspectingJob | 1 | 4 (+3) | 4 (+2) | 4 |",
+        "| startProspectingJob | 1 | 10 | 10 | 10 |",
+        "",
+        "In parentheses: the change since the baseline.",
+    ]
+
+
+_MS = {"p50Ms": 1.0, "p95Ms": 2.0}

@@ -40,21 +40,21 @@ def test_known_names_pass(check: Check, names: list[str]) -> None:
             check_faults,
             ["cancel_ignored", "cancel_ignord"],
             "unknown --reference-fault 'cancel_ignord' (did you mean 'cancel_ignored'?): "
-            "`python -m prospecting_conformance.reference --list-faults` lists them",
+            "`prospecting-conformance reference --list-faults` lists them",
             id="a-misspelt-fault-gets-the-nearest-name",
         ),
         pytest.param(
             check_faults,
             ["zzz"],
             "unknown --reference-fault 'zzz': "
-            "`python -m prospecting_conformance.reference --list-faults` lists them",
+            "`prospecting-conformance reference --list-faults` lists them",
             id="a-fault-like-no-other-gets-no-hint",
         ),
         pytest.param(
             check_variations,
             ["uuid_idz"],
             "unknown --reference-variation 'uuid_idz' (did you mean 'uuid_ids'?): "
-            "`python -m prospecting_conformance.reference --list-variations` lists them",
+            "`prospecting-conformance reference --list-variations` lists them",
             id="a-misspelt-variation-gets-the-nearest-name",
         ),
     ],
