@@ -6,13 +6,14 @@ that this blinds nothing, for each of `MASKING_FAULTS` (faults that touch every 
 1. `found`: the fault alone, the whole quick profile, to write its baseline with the
    baseline writer, as a release manager would;
 2. `alone`: the fault alone again, with that baseline: the run must PASS;
-3. one pair per other fault of the catalogue: both on, the first baselined. The other must
-   still be caught with its own rule, as a new finding. A pair runs the tests that caught the
-   other fault on its own (its solo run names them): the question is whether the known issue
-   hides it where it was seen, and asking only there keeps two hundred runs to seconds each.
-   A pair those tests do not catch runs again over the whole profile (a test may need what
-   an earlier one left behind). A fault caught only by the known issue's own rules is not
-   paired: a baseline accepts a rule, so the two are one issue as far as it can tell.
+3. one run per other fault of the catalogue, beside every masking fault at once, all of them
+   baselined (a real target carries several known issues, not one). The other must still be
+   caught with its own rule, as a new finding. The run takes the tests that caught the other
+   fault on its own (its solo run names them): the question is whether the known issues hide
+   it where it was seen, and asking only there keeps these runs to seconds each. A run those
+   tests do not catch goes again over the whole profile (a test may need what an earlier one
+   left behind). A masking fault whose rules cover all of the other's is left out of that
+   run: a baseline accepts a rule, so the two are one issue as far as it can tell.
 
 Also one run with a whole family of faults on at once (`FAMILY_AT_ONCE`), no baseline: every
 fault of it must be reported under one of its rules.
@@ -59,8 +60,16 @@ def _alone(masking: str) -> str:
     return f"mask-{masking}-alone"
 
 
-def _pair(masking: str, other: str) -> str:
-    return f"mask-{masking}+{other}"
+def _beside(known: Sequence[str], other: str) -> str:
+    return f"mask-{'+'.join(known)}+{other}"
+
+
+def _known_beside(other: Fault, found: Sequence[str]) -> tuple[str, ...]:
+    """The masking faults a run of `other` carries: every one found, but `other` itself and
+    those whose rules cover all of its own."""
+    return tuple(
+        name for name in found if name != other.name and not _same_rules(other, FAULTS[name])
+    )
 
 
 def family_label(family: str) -> str:
@@ -84,30 +93,48 @@ def first_stage(faults: Sequence[Fault]) -> list[PlannedRun]:
 def second_stage(
     faults: Sequence[Fault], results: Mapping[str, RunResult], baselines: Path
 ) -> list[PlannedRun]:
-    """Each masking fault baselined, alone and beside every other fault: the first stage's
-    `found` runs give the baselines, the solo runs the tests that caught each fault."""
+    """Each masking fault baselined and alone, then every other fault beside all of them: the
+    first stage's `found` runs give the baselines, the solo runs the tests that caught each."""
     runs = []
+    found: list[str] = []
     for name in MASKING_FAULTS:
-        found = results.get(_found(name))
-        if found is None or found.summary is None:
+        result = results.get(_found(name))
+        if result is None or result.summary is None:
             continue
-        baseline = _write_baseline(baselines / f"{name}.json", found.summary, name)
-        masking = FAULTS[name]
-        runs.append(PlannedRun(_alone(name), (masking,), FAULT_SEED, (), False, baseline))
-        runs += [
+        baseline = _write_baseline(baselines / f"{name}.json", result.summary, name)
+        runs.append(PlannedRun(_alone(name), (FAULTS[name],), FAULT_SEED, (), False, baseline))
+        found.append(name)
+    for other in faults:
+        known = _known_beside(other, found)
+        if not known:
+            continue
+        runs.append(
             PlannedRun(
-                _pair(name, other.name),
-                (masking, other),
+                _beside(known, other.name),
+                (*(FAULTS[name] for name in known), other),
                 FAULT_SEED,
                 (),
                 True,
-                baseline,
+                _combined_baseline(baselines, known),
                 _tests_that_caught(other, results.get(other.name)),
             )
-            for other in faults
-            if other.name != name and not _same_rules(other, masking)
-        ]
+        )
     return runs
+
+
+def _combined_baseline(baselines: Path, known: Sequence[str]) -> str:
+    """One baseline holding the entries of each of `known`'s own, as a file."""
+    if len(known) == 1:
+        return str(baselines / f"{known[0]}.json")
+    path = baselines / f"{'+'.join(known)}.json"
+    if not path.exists():
+        entries = [
+            entry
+            for name in known
+            for entry in json.loads((baselines / f"{name}.json").read_text("utf-8"))["entries"]
+        ]
+        path.write_text(json.dumps({"entries": entries}, indent=2) + "\n", encoding="utf-8")
+    return str(path)
 
 
 def _same_rules(other: Fault, masking: Fault) -> bool:
@@ -162,31 +189,32 @@ def masking_score(
     faults: Sequence[Fault], results: Mapping[str, RunResult], baselines: Path
 ) -> dict[str, Any]:
     """`mutation.json`'s masking section: per masking fault, whether its baselined run passed
-    and which other faults it hid; the score is the share of those runs that held."""
+    and which other faults the runs it was part of hid; the score is the share of runs (each
+    alone, each other fault beside the known issues) that held."""
+    found = [name for name in MASKING_FAULTS if _alone(name) in results]
+    beside = {
+        other.name: (known, results[_beside(known, other.name)])
+        for other in faults
+        if (known := _known_beside(other, found)) and _beside(known, other.name) in results
+    }
+    hidden = {o for o, (_, result) in beside.items() if not _caught(FAULTS[o], result)}
     rows = []
-    held = total = 0
-    for name in MASKING_FAULTS:
-        alone = results.get(_alone(name))
-        if alone is None:
-            continue
-        pairs = {
-            o.name: results[_pair(name, o.name)] for o in faults if _pair(name, o.name) in results
-        }
-        hidden = sorted(o for o, result in pairs.items() if not _caught(FAULTS[o], result))
+    for name in found:
+        alone = results[_alone(name)]
+        carried = {o: result for o, (known, result) in beside.items() if name in known}
         baseline = json.loads((baselines / f"{name}.json").read_text("utf-8"))
-        entries = len(baseline["entries"])
         rows.append(
             {
                 "name": name,
-                "baselineEntries": entries,
+                "baselineEntries": len(baseline["entries"]),
                 "alonePassed": alone.exit_status == 0,
-                "pairs": len(pairs),
-                "hidden": hidden,
-                "seconds": round(sum(r.wall_seconds for r in pairs.values()), 1),
+                "pairs": len(carried),
+                "hidden": sorted(hidden & set(carried)),
+                "seconds": round(sum(r.wall_seconds for r in carried.values()), 1),
             }
         )
-        held += (alone.exit_status == 0) + len(pairs) - len(hidden)
-        total += 1 + len(pairs)
+    held = sum(results[_alone(n)].exit_status == 0 for n in found) + len(beside) - len(hidden)
+    total = len(found) + len(beside)
     document: dict[str, Any] = {
         "masking": rows,
         "masking_score": round(held / total, 4) if total else 1.0,

@@ -59,7 +59,7 @@ def _print_masking(document: Mapping[str, Any]) -> None:
         hidden = ", ".join(row["hidden"]) or "none"
         print(
             f"known {row['name']} ({row['baselineEntries']} baseline entries): alone {alone}; "
-            f"hid {hidden} of {row['pairs']} other faults ({row['seconds']}s)"
+            f"hid {hidden} of the {row['pairs']} other faults it was beside ({row['seconds']}s)"
         )
     family = document.get("family_at_once")
     family_line = ""

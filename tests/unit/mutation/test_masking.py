@@ -100,11 +100,29 @@ def test_a_fault_judged_across_the_run_is_paired_over_the_whole_profile(tmp_path
     results[KNOWN.name] = _result(KNOWN.name, 1, _finding("E4", ["t::second"]))
 
     runs = {
-        run.label: run
+        run.faults[-1].name: run
         for run in second_stage([KNOWN, FAULTS["content_type_text_plain"]], results, tmp_path)
     }
 
-    assert runs["mask-content_type_text_plain+trace_id_constant"].tests == ()
+    assert runs[KNOWN.name].tests == ()
+
+
+def test_every_other_fault_runs_once_beside_every_known_issue_at_once(tmp_path: Path) -> None:
+    # Given the three masking faults found, each with its own baseline entry
+    results = {
+        f"mask-{name}-found": _result(f"mask-{name}-found", 1, _finding(rule, ["t::a"]))
+        for name, rule in zip(MASKING_FAULTS, ["E4", "E5", "E6"], strict=True)
+    }
+
+    # When the second stage is planned for another fault
+    beside = second_stage([CANCEL], results, tmp_path)[-1]
+
+    # Then one run carries all three known issues, with one baseline holding their entries
+    assert beside.faults == (*(FAULTS[name] for name in MASKING_FAULTS), CANCEL)
+    assert beside.label == f"mask-{'+'.join(MASKING_FAULTS)}+cancel_ignored"
+    assert beside.baseline is not None
+    assert Path(beside.baseline).read_text().count('"rule"') == 3
+    assert len(second_stage([CANCEL], results, tmp_path)) == len(MASKING_FAULTS) + 1
 
 
 @pytest.mark.parametrize(
