@@ -42,7 +42,7 @@ SCHEMA_PATH = ROOT / "reports" / "summary.schema.json"
 # conftest.py switches on exactly these faults.
 EXPECTED = {
     "cancel_not_idempotent": ("L4", "cancelProspectingJob", 409),
-    "provider_lookup_returns_other_prospect": ("P1", "getProspectByProviderId", 200),
+    "provider_lookup_returns_other_prospect": ("S5", "getProspectByProviderId", 200),
 }
 FAULT_PARAMS = [pytest.param(name, key, id=name) for name, key in EXPECTED.items()]
 

@@ -329,7 +329,7 @@ _RULES = [
     ),
     Rule(
         "P1",
-        "known provider id: 200 with that providerId; unknown: 404",
+        "known provider id: 200 (with that providerId: S5); unknown: 404",
         "inferred",
         checks=("checks.lookup:check_prospect", "checks.status:check_status"),
     ),

@@ -230,7 +230,7 @@ CONTRACT_FAULTS: tuple[Fault, ...] = (
         "provider_lookup_returns_other_prospect",
         "lookup",
         "the look-up answers with the next prospect, not the one with that provider id",
-        ("P1",),
+        ("S5",),
     ),
     Fault(
         "unknown_provider_id_found",
