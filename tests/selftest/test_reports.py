@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from prospecting_conformance.checks.rules import FAMILIES, RULES
 from prospecting_conformance.core.findings import FindingKey
+from prospecting_conformance.core.rules import FAMILIES, RULES
 from prospecting_conformance.reference import FAULTS, ReferenceServer, seed
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.summary import RunFacts, build_summary

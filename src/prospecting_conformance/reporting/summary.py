@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from prospecting_conformance.checks.rules import FAMILIES
 from prospecting_conformance.core.findings import FindingKey
+from prospecting_conformance.core.rules import FAMILIES
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import ReportedFinding, Summary, Target
 from prospecting_conformance.reporting.latency import Latency

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from prospecting_conformance.checks.rules import RULES
+from prospecting_conformance.core.rules import RULES
 from prospecting_conformance.target.config import ENV_VARS, TargetConfig, TargetConfigError
 
 __all__ = [
