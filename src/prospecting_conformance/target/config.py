@@ -15,24 +15,20 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from prospecting_conformance.core.secret import Secret
+from prospecting_conformance.spec.roles import Role
 
 __all__ = [
     "ENV_VARS",
     "KEY_FIELDS",
     "PROFILES",
-    "ROLE_SCOPES",
-    "WRITE_SCOPE",
     "KeyName",
     "Profile",
-    "Role",
     "TargetConfig",
     "TargetConfigError",
 ]
 
 Profile = Literal["quick", "default", "release"]
 PROFILES: tuple[Profile, ...] = ("quick", "default", "release")
-
-Role = Literal["all", "prospecting_read", "prospecting_write", "prospects_read"]
 
 # Every key a target may configure: one per role of its own account group, the foreign
 # group's all-scopes key (tenancy) and a key with a tiny quota (rate limiting).
@@ -46,18 +42,6 @@ KEY_FIELDS: dict[KeyName, str] = {
     "prospects_read": "key_prospects_read",
     "foreign_all": "foreign_key_all",
     "low_quota": "key_low_quota",
-}
-
-# The scope that starts and cancels jobs (D5): what "writes" means for the safety rails.
-WRITE_SCOPE = "prospecting:write"
-
-# The scopes each role's key is expected to hold (D5); the permission matrix crosses these
-# with the spec's x-required-scopes.
-ROLE_SCOPES: dict[Role, frozenset[str]] = {
-    "all": frozenset({"prospecting:read", "prospecting:write", "prospects:read"}),
-    "prospecting_read": frozenset({"prospecting:read"}),
-    "prospecting_write": frozenset({"prospecting:write"}),
-    "prospects_read": frozenset({"prospects:read"}),
 }
 
 ENV_VARS: dict[str, str] = {
