@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.fuzz.loading import unexpected_methods
 from prospecting_conformance.plugin.interruption import run_interruption
 from prospecting_conformance.plugin.outcomes import BUDGET_PROPERTY, FINDINGS_PROPERTY
@@ -242,5 +241,5 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     controller = config.stash.get(CONTROLLER, None)
     if controller is not None:
         controller.interruption.uninstall()
-        Redactor.for_target(run_target()).files(reports_dir(config))
+        run_target().redactor().files(reports_dir(config))
     stop_embedded(config)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from typing import Literal
 from urllib.parse import urlsplit
 
+from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.spec.roles import Role
 
@@ -142,6 +143,10 @@ class TargetConfig:
             for name in SECRET_FIELDS
             if (value := getattr(self, name)) is not None
         }
+
+    def redactor(self) -> Redactor:
+        """The redactor for this target: its keys, its auth header and prefix."""
+        return Redactor(self.secrets(), auth_header=self.auth_header, auth_prefix=self.auth_prefix)
 
     def env(self) -> dict[str, str]:
         """The PROSPECTING_* variables that configure this target, keys revealed."""
