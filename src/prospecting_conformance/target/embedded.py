@@ -16,9 +16,16 @@ import tempfile
 import time
 from collections.abc import Collection, Sequence
 
-from prospecting_conformance.target.config import ENV_VARS
+from prospecting_conformance.core.secret import Secret
+from prospecting_conformance.target.config import ENV_VARS, TargetConfig
 
-__all__ = ["EmbeddedServer", "EmbeddedServerError", "check_faults"]
+__all__ = [
+    "EmbeddedServer",
+    "EmbeddedServerError",
+    "check_faults",
+    "check_variations",
+    "demo_target_config",
+]
 
 # `env_lines` prints the variables in ENV_VARS order and the rate limit always: its line is
 # the last one the server prints before it serves.
@@ -26,6 +33,36 @@ LAST_LINE_VAR = ENV_VARS["max_rate"]
 START_TIMEOUT_S = 30.0
 # How much of what a server that did not start printed goes into the error.
 PRINTED_CHARS = 2000
+
+
+def demo_target_config(base_url: str) -> TargetConfig:
+    """The target that points the suite at a reference server at `base_url`, demo keys and all."""
+    # Imported here, as the catalogues below are: only an embedded run needs the server.
+    from prospecting_conformance.reference import seed
+
+    return TargetConfig(
+        base_url=base_url,
+        account_group_id=seed.PRIMARY_ACCOUNT_GROUP_ID,
+        foreign_account_group_id=seed.FOREIGN_ACCOUNT_GROUP_ID,
+        key_all=Secret(seed.KEY_ALL),
+        key_prospecting_read=Secret(seed.KEY_PROSPECTING_READ),
+        key_prospecting_write=Secret(seed.KEY_PROSPECTING_WRITE),
+        key_prospects_read=Secret(seed.KEY_PROSPECTS_READ),
+        foreign_key_all=Secret(seed.FOREIGN_KEY_ALL),
+        key_low_quota=Secret(seed.KEY_LOW_QUOTA),
+        saved_search_id=seed.FAST_SAVED_SEARCH_ID,
+        slow_saved_search_id=seed.SLOW_SAVED_SEARCH_ID,
+        failing_saved_search_id=seed.FAILING_SAVED_SEARCH_ID,
+        provider_id=seed.PROVIDER_ID,
+        allow_writes=True,
+        # Its jobs end in well under a second; a job still running after 3 s never will.
+        job_timeout=3.0,
+        # It serves thousands of requests a second on loopback: the rails need not slow a run
+        # down, nor cut a release-profile run short, the way they must on staging.
+        max_rate=1000.0,
+        max_requests=1_000_000,
+        embedded=True,
+    )
 
 
 class EmbeddedServerError(RuntimeError):
