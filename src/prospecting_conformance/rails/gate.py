@@ -4,7 +4,7 @@ The suite's own client, every schemathesis check (auth probes and undeclared met
 included), the stateful phase, the preflight and settle all send through `Rails.admit` before
 a request leaves the machine and report the status back through `Rails.answered`
 (`wire.py` holds the adapters that put the gate in front of httpx and requests). The gate
-holds what DESIGN.md §4 promises a live target:
+holds what docs/contract.md §4 promises a live target:
 
 - **writes only when allowed**: a method other than GET, HEAD or OPTIONS is refused unless
   the target allows writes;
@@ -108,7 +108,7 @@ class RateLimitOutlasted(RequestBudgetExceeded):
     """The target kept answering one request 429 past the rails' patience: the run stops.
 
     A spent budget of another kind (time, not requests), and handled as one: the run ends
-    INCOMPLETE with this message, which names the operation, never FAIL (DESIGN.md §4).
+    INCOMPLETE with this message, which names the operation, never FAIL (docs/contract.md §4).
     """
 
 

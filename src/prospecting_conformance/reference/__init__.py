@@ -1,4 +1,4 @@
-"""The embedded reference server: the Prospecting API as DESIGN.md §2 describes it.
+"""The embedded reference server: the Prospecting API as docs/contract.md §2 describes it.
 
 The suite targets it when no live target is configured, and starts it with injected faults
 (faults/) to prove that it detects each regression. `ReferenceServer` runs it on a loopback
