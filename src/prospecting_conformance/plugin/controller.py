@@ -38,7 +38,7 @@ from prospecting_conformance.run.exchanges import read_exchanges
 from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.run.recorder import merge
-from prospecting_conformance.run.settle import settle_jobs
+from prospecting_conformance.run.settle import UnsettledJob, settle_jobs
 from prospecting_conformance.run.verdict import incomplete_reasons
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import ENV_VARS, TargetConfig
@@ -175,7 +175,7 @@ class RunController:
             incomplete.append(f"pytest ended with exit status {int(status)}")
         return incomplete
 
-    def _settle(self, target: TargetConfig, record: RunRecord) -> list[str]:
+    def _settle(self, target: TargetConfig, record: RunRecord) -> list[UnsettledJob]:
         """Settle the run's jobs; the weather settle meets joins the run's."""
         rails = run_rails(target)
         before = rails.weather.to_dict()
