@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.fuzz.loading import unexpected_methods
 from prospecting_conformance.plugin.interruption import run_interruption
 from prospecting_conformance.plugin.outcomes import BUDGET_PROPERTY, FINDINGS_PROPERTY
@@ -41,7 +42,7 @@ from prospecting_conformance.run.recorder import merge
 from prospecting_conformance.run.settle import UnsettledJob, settle_jobs
 from prospecting_conformance.run.verdict import incomplete_reasons
 from prospecting_conformance.spec.model import load_spec
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.settings import (
     reference_faults,
     run_seed,

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from prospecting_conformance.core.clock import Clock, Sleep
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.http import is_write, retry_after_seconds
 from prospecting_conformance.rails.ledger import Ledger, LedgerStore, MemoryLedgerStore
 from prospecting_conformance.rails.weather import (
@@ -44,7 +45,7 @@ from prospecting_conformance.rails.weather import (
     Weather,
 )
 from prospecting_conformance.spec.model import IDEMPOTENT_METHODS, Spec, load_spec
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+from prospecting_conformance.target.config import TargetConfig
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_S",

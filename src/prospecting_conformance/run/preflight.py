@@ -13,9 +13,10 @@ import httpx
 
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.client.errors import MissingRoleKey, TransportFailure
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+from prospecting_conformance.target.config import TargetConfig
 
 __all__ = ["PreflightError", "preflight"]
 

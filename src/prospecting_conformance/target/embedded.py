@@ -15,9 +15,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
-from prospecting_conformance.core.secret import Secret
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+from prospecting_conformance.core.env_vars import ENV_VARS
+from prospecting_conformance.target.config import TargetConfig
 
 __all__ = [
     "EmbeddedServer",
@@ -36,33 +37,15 @@ PRINTED_CHARS = 2000
 
 
 def demo_target_config(base_url: str) -> TargetConfig:
-    """The target that points the suite at a reference server at `base_url`, demo keys and all."""
+    """The target that points the suite at a reference server at `base_url`, demo keys and all:
+    the server's own `--print-env` lines, read as any target's are."""
     # Imported here, as the catalogues below are: only an embedded run needs the server.
-    from prospecting_conformance.reference import seed
+    from prospecting_conformance.reference.env import demo_env
 
-    return TargetConfig(
-        base_url=base_url,
-        account_group_id=seed.PRIMARY_ACCOUNT_GROUP_ID,
-        foreign_account_group_id=seed.FOREIGN_ACCOUNT_GROUP_ID,
-        key_all=Secret(seed.KEY_ALL),
-        key_prospecting_read=Secret(seed.KEY_PROSPECTING_READ),
-        key_prospecting_write=Secret(seed.KEY_PROSPECTING_WRITE),
-        key_prospects_read=Secret(seed.KEY_PROSPECTS_READ),
-        foreign_key_all=Secret(seed.FOREIGN_KEY_ALL),
-        key_low_quota=Secret(seed.KEY_LOW_QUOTA),
-        saved_search_id=seed.FAST_SAVED_SEARCH_ID,
-        slow_saved_search_id=seed.SLOW_SAVED_SEARCH_ID,
-        failing_saved_search_id=seed.FAILING_SAVED_SEARCH_ID,
-        provider_id=seed.PROVIDER_ID,
-        allow_writes=True,
-        # Its jobs end in well under a second; a job still running after 3 s never will.
-        job_timeout=3.0,
-        # It serves thousands of requests a second on loopback: the rails need not slow a run
-        # down, nor cut a release-profile run short, the way they must on staging.
-        max_rate=1000.0,
-        max_requests=1_000_000,
-        embedded=True,
-    )
+    config = TargetConfig.from_env(demo_env(base_url))
+    if config is None:
+        raise EmbeddedServerError(f"no reference server to point at: base URL {base_url!r}")
+    return replace(config, embedded=True)
 
 
 class EmbeddedServerError(RuntimeError):

@@ -29,9 +29,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.rules import RULES
 from prospecting_conformance.spec.model import SPEC_VAR
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig, TargetConfigError
+from prospecting_conformance.target.config import TargetConfig, TargetConfigError
 
 __all__ = [
     "ALL_VARS",
