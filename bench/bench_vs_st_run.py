@@ -1,10 +1,10 @@
 """Generated cases per second: this suite's schemathesis layer against `st run`, same budget.
 
-DESIGN.md §6 asks for ratios against schemathesis' own CLI on the same target and budget. Both
-sides here get the same spec, a fresh reference server over loopback HTTP per run (started
-before the clock starts), the same seed, the same phases and budgets (those of a suite profile:
-`--max-examples`, stateful scenarios, steps per scenario, positive-only stateful steps, no
-inferred links) and the closest checks:
+docs/contract.md §6 asks for ratios against schemathesis' own CLI on the same target and
+budget. Both sides here get the same spec, a fresh reference server over loopback HTTP per run
+(started before the clock starts), the same seed, the same phases and budgets (those of a suite
+profile: `--max-examples`, stateful scenarios, steps per scenario, positive-only stateful
+steps, no inferred links) and the closest checks:
 
 - st run: not_a_server_error, status_code_conformance, content_type_conformance,
   response_schema_conformance, response_headers_conformance, negative_data_rejection,

@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from prospecting_conformance.reference.witness import Witness, busiest_second
+from prospecting_conformance.target.embedded import demo_target_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +32,7 @@ def main(argv: list[str]) -> int:
     witness = Witness()
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}
-        env.update(witness.reference.target_config().env())
+        env.update(demo_target_config(witness.reference.base_url).env())
         env.update({"PROSPECTING_BASE_URL": witness.base_url, **overrides})
         with tempfile.TemporaryDirectory() as reports:
             command = [sys.executable, "-m", "pytest", "tests/conformance", "-q"]

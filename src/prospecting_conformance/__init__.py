@@ -8,7 +8,6 @@ imports no pytest.
 
 from prospecting_conformance.checks.envelope import check_envelope
 from prospecting_conformance.checks.lifecycle import JobTracker
-from prospecting_conformance.checks.rules import RULES, Rule, rule
 from prospecting_conformance.checks.schema import check_response
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.client.errors import (
@@ -19,6 +18,7 @@ from prospecting_conformance.client.errors import (
 from prospecting_conformance.core.findings import ConformanceError, Exchange, Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.redaction import Redactor
+from prospecting_conformance.core.rules import RULES, Rule, rule
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.rails.gate import RequestBudgetExceeded, WritesNotAllowed
 from prospecting_conformance.spec.model import OperationSpec, Spec, load_spec

@@ -21,7 +21,7 @@ from prospecting_conformance.plugin.fixtures import (
 )
 from prospecting_conformance.run.jobs import job_id, start_accepted, start_body
 from prospecting_conformance.spec.model import load_spec
-from prospecting_conformance.target.config import Role
+from prospecting_conformance.spec.roles import Role
 
 MATRIX = [
     pytest.param(operation_id, role, allowed, id=f"{operation_id}-{role}")

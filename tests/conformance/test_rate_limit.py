@@ -51,7 +51,7 @@ def test_a_429_names_a_wait_after_which_requests_succeed(
     # Then it waited as long as asked (R2)
     raise_for_findings(check_pacing(limited, limited_sent_at, api.sent_at[-1], retry_after))
     if after.status == 429:
-        # A limiter under load may ask again, as often as it needs (DESIGN.md §4): each 429
+        # A limiter under load may ask again, as often as it needs (docs/contract.md §4): each 429
         # still names its wait (R1), and the rails wait them out by time; one the run's
         # patience cannot outlast makes the run INCOMPLETE, never a finding.
         raise_for_findings(check_retry_after(after))

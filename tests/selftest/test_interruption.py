@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from prospecting_conformance.reference import ReferenceServer
 from prospecting_conformance.run.verdict import EXIT_INTERRUPTED
+from prospecting_conformance.target.embedded import demo_target_config
 from prospecting_conformance.target.settings import ALL_VARS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +77,7 @@ def target_env(server: ReferenceServer) -> dict[str, str]:
     """The server as a live target, configured the way CI configures staging."""
     clean = {k: v for k, v in os.environ.items() if k not in ALL_VARS}
     exported = {}
-    for line in server.target_config().env_lines():
+    for line in demo_target_config(server.base_url).env_lines():
         name, _, value = line.removeprefix("export ").partition("=")
         exported[name] = value.strip("'")
     exported["PROSPECTING_EMBEDDED"] = "0"

@@ -23,6 +23,7 @@ from prospecting_conformance.reference.witness import (
     busiest_second,
     early_after_pause,
 )
+from prospecting_conformance.target.embedded import demo_target_config
 
 if TYPE_CHECKING:
     from conftest import SuiteRun, SuiteRunner
@@ -71,7 +72,7 @@ CASES: dict[str, Case] = {
 
 def target_env(witness: Witness, **overrides: str) -> dict[str, str]:
     """The PROSPECTING_* variables that point the suite at the proxy, as at a live target."""
-    env = witness.reference.target_config().env()
+    env = demo_target_config(witness.reference.base_url).env()
     env["PROSPECTING_BASE_URL"] = witness.base_url
     return {**env, **overrides}
 
@@ -116,7 +117,7 @@ def witnessed(
             results[name] = Witnessed(
                 run=run,
                 arrivals=witness.arrivals,
-                keys=list(witness.reference.target_config().secrets().values()),
+                keys=list(demo_target_config(witness.reference.base_url).secrets().values()),
                 jobs_not_terminal=[
                     f"{job.id}: {job.status}"
                     for job in witness.reference.store.jobs()

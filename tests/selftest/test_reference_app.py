@@ -20,9 +20,9 @@ import pytest
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.reference import FAULTS, ReferenceServer, ReferenceSettings, seed
 from prospecting_conformance.reference.http.responses import ERROR_CODES
-from prospecting_conformance.reference.server import demo_target_config
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import TargetConfig
+from prospecting_conformance.target.embedded import demo_target_config
 
 PRIMARY, FOREIGN = seed.PRIMARY_ACCOUNT_GROUP_ID, seed.FOREIGN_ACCOUNT_GROUP_ID
 BASE = f"/v1/accounts/{PRIMARY}"
@@ -180,7 +180,7 @@ def test_completed_job_adds_prospects_the_look_up_finds(client: httpx.Client) ->
 
 
 def test_target_config_points_at_the_server(server: ReferenceServer) -> None:
-    config = server.target_config()
+    config = demo_target_config(server.base_url)
     assert config.embedded
     assert config.allow_writes
     assert config.base_url == server.base_url

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from prospecting_conformance.checks.rules import RULES
+from prospecting_conformance.core.rules import RULES
 from prospecting_conformance.reference import FAULTS, ReferenceServer, ReferenceSettings, seed
 
 # Short jobs keep the lifecycle probes quick; the slow search is slow enough to cancel.

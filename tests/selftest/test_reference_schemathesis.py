@@ -27,7 +27,7 @@ from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH, load_spec
 
 # The path parameters schemathesis cannot guess: with a random accountGroupId every case is a
-# 403 (DESIGN.md §7), with a random providerId every look-up is a 404. Negative cases still
+# 403 (docs/contract.md §7), with a random providerId every look-up is a 404. Negative cases still
 # mutate them. `fail-on = true` turns every displayed warning into a failure.
 CONFIG = f"""
 [parameters]

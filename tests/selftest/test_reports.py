@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from prospecting_conformance.checks.rules import FAMILIES, RULES
 from prospecting_conformance.core.findings import FindingKey
+from prospecting_conformance.core.rules import FAMILIES, RULES
 from prospecting_conformance.reference import FAULTS, ReferenceServer, seed
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.summary import RunFacts, build_summary
 from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import PROFILES
+from prospecting_conformance.target.embedded import demo_target_config
 
 if TYPE_CHECKING:
     from conftest import SuiteRun, SuiteRunner
@@ -270,7 +271,7 @@ def test_draft_curl_command_reproduces_the_failure(
     command, requested = lookup_draft
     assert faulted_run.summary["target"]["baseUrl"] not in command  # the run's port is gone
     with ReferenceServer(faults=faults) as server:
-        keys = server.target_config().secrets() if with_keys else {}
+        keys = demo_target_config(server.base_url).secrets() if with_keys else {}
         assert all(re.fullmatch(r"PROSPECTING_(FOREIGN_)?KEY_\w+", name) for name in keys)
         assert set(keys.values()) <= set(seed.DEMO_KEYS)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROSPECTING_")}

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from prospecting_conformance.reference import ReferenceServer, seed
+from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
 from prospecting_conformance.target.embedded import EmbeddedServer
-from prospecting_conformance.target.preflight import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
 
 PROJECT = Path(__file__).resolve().parents[2]
 # A small slice of the suite is enough to prove the target machinery; the full suite runs

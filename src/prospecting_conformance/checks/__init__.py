@@ -1,6 +1,5 @@
-"""The rules (DESIGN.md §5): the registry, and one module per family of checks.
+"""The checks: one module per family of rules (their ids live in core/rules.py).
 
-rules.py        the ids, each with its family, provenance and the functions that check it
 registry.py     the per-response check registry that envelope.py and schema.py fill
 envelope.py     E1-E6, any response on its own
 schema.py       S1, S2 against the spec; `check_response` runs every per-response check

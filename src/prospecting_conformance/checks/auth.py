@@ -10,7 +10,7 @@ from __future__ import annotations
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import Spec
-from prospecting_conformance.target.config import ROLE_SCOPES, Role
+from prospecting_conformance.spec.roles import ROLE_SCOPES, Role
 
 __all__ = ["check_groups_disjoint", "check_not_reachable", "permission_matrix"]
 

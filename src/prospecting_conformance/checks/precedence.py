@@ -17,7 +17,7 @@ from itertools import combinations
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import OperationSpec, Spec
-from prospecting_conformance.target.config import ROLE_SCOPES, Role
+from prospecting_conformance.spec.roles import ROLE_SCOPES, Role
 
 __all__ = [
     "BREACHES",

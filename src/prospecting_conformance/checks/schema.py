@@ -13,9 +13,9 @@ from typing import Any
 
 from prospecting_conformance.checks.envelope import TraceIds, check_envelope
 from prospecting_conformance.checks.registry import ResponseChecks
-from prospecting_conformance.checks.rules import Provenance
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
+from prospecting_conformance.core.rules import Provenance
 from prospecting_conformance.spec.model import HeaderSpec, Spec
 
 __all__ = ["SPEC_CHECKS", "check_response"]

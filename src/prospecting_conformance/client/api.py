@@ -27,7 +27,6 @@ from prospecting_conformance.client.errors import (
 )
 from prospecting_conformance.core.clock import Clock, Sleep
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.rails.weather import WEATHER_STATUSES
 from prospecting_conformance.rails.wire import RETRY_ON, RailsTransport, elapsed_s
@@ -88,7 +87,7 @@ class ProspectingClient:
         self.clock: Clock = self.rails.clock
         self.sleep: Sleep = self.rails.sleep
         self.timeout = timeout
-        self.redactor = Redactor.for_target(config)
+        self.redactor = config.redactor()
         self._http = httpx.Client(
             base_url=config.base_url,
             transport=RailsTransport(self.rails, settling=settling),

@@ -14,8 +14,9 @@ from collections.abc import Generator
 import httpx
 
 from prospecting_conformance.client.errors import MissingRoleKey
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.secret import Secret
-from prospecting_conformance.target.config import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig
+from prospecting_conformance.target.config import KEY_FIELDS, KeyName, TargetConfig
 
 __all__ = ["HeaderValue", "KeyAuth", "reveal"]
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import httpx
 
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.findings import Exchange, Finding
 from prospecting_conformance.core.redaction import Redactor
-from prospecting_conformance.target.config import ENV_VARS, KEY_FIELDS, KeyName
+from prospecting_conformance.target.config import KEY_FIELDS, KeyName
 
 __all__ = [
     "ForeignURLRefused",

@@ -1,1 +1,2 @@
-"""The values every layer shares: findings, observed responses, secrets, redaction, time."""
+"""The values every layer shares: findings, observed responses, the rules, secrets,
+redaction, time."""

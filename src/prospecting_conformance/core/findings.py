@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from prospecting_conformance.checks.rules import Family, Provenance, rule
+from prospecting_conformance.core.rules import Family, Provenance, rule
 
 __all__ = ["ConformanceError", "Exchange", "Finding", "FindingKey", "raise_for_findings"]
 

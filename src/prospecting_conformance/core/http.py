@@ -12,7 +12,7 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_write(method: str) -> bool:
-    """Whether a request with this method writes (DESIGN.md §4: any but GET, HEAD, OPTIONS)."""
+    """Whether a request with this method writes: any but GET, HEAD, OPTIONS (contract §4)."""
     return method.upper() not in READ_METHODS
 
 

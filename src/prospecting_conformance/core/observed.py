@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from prospecting_conformance.checks.rules import Provenance
 from prospecting_conformance.core.findings import Exchange, Finding
 from prospecting_conformance.core.redaction import Redactor
+from prospecting_conformance.core.rules import Provenance
 
 __all__ = ["NOT_JSON", "NotJson", "Observed"]
 

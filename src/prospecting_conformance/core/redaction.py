@@ -12,10 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from prospecting_conformance.target.config import TargetConfig
 
 __all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor"]
 
@@ -54,11 +50,6 @@ class Redactor:
         self._pattern = re.compile("|".join(re.escape(v) for v in ordered)) if ordered else None
         self.auth_prefix = auth_prefix
         self.sensitive_headers = SENSITIVE_HEADERS | {auth_header.lower()}
-
-    @classmethod
-    def for_target(cls, config: TargetConfig) -> Redactor:
-        """The redactor for a target: its keys, its auth header and prefix."""
-        return cls(config.secrets(), auth_header=config.auth_header, auth_prefix=config.auth_prefix)
 
     def __repr__(self) -> str:
         return f"Redactor(names={sorted(self._by_value.values())})"

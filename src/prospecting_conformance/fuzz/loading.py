@@ -82,7 +82,7 @@ def fuzz_config(target: TargetConfig, seed: int) -> dict[str, Any]:
         "seed": seed,
         "base-url": target.base_url,
         "headers": {target.auth_header: credential.reveal() if credential else ""},
-        # A random account group is a 403 for every case (DESIGN.md §7): pin it so that
+        # A random account group is a 403 for every case (docs/contract.md §7): pin it so that
         # generated cases reach the handlers.
         "parameters": {"path.accountGroupId": target.account_group_id},
         "generation": {

@@ -4,7 +4,7 @@ A cancel answers 200 only while its job still runs. The walk starts its jobs fro
 saved search, a fast one, and on a target far from the runner (hundreds of milliseconds a
 round trip) every such job has ended before the walk's cancel reaches it: the cancel answers
 409, rightly, and the link from a cancel's 200 is never followed. That is the network's speed,
-not the API's fault, so the link gate must not fail on it (DESIGN.md §4). Instead the run
+not the API's fault, so the link gate must not fail on it (docs/contract.md §4). Instead the run
 follows such a link itself: a job from the target's slow saved search, still running when its
 cancel arrives, and the link's request built from that 200 as the spec's link says. Only a
 link the walk missed, and only one whose source answer depends on a job's timing: a link that

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.plugin.controller import CONTROLLER, RunController
 from prospecting_conformance.plugin.state import (
     EMBEDDED,
@@ -25,7 +26,8 @@ from prospecting_conformance.plugin.state import (
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
 from prospecting_conformance.run.context import run_rails
 from prospecting_conformance.run.exchanges import reset as reset_exchanges
-from prospecting_conformance.target.config import ENV_VARS
+from prospecting_conformance.run.preflight import PreflightError, preflight
+from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED
 from prospecting_conformance.target.embedded import (
     EmbeddedServer,
     EmbeddedServerError,
@@ -33,7 +35,6 @@ from prospecting_conformance.target.embedded import (
     check_variations,
 )
 from prospecting_conformance.target.options import option_values
-from prospecting_conformance.target.preflight import EXIT_MISCONFIGURED, PreflightError, preflight
 from prospecting_conformance.target.settings import (
     EMBEDDED_VAR,
     FAULTS_VAR,

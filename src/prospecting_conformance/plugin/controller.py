@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from prospecting_conformance.core.redaction import Redactor
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.fuzz.loading import unexpected_methods
 from prospecting_conformance.plugin.interruption import run_interruption
 from prospecting_conformance.plugin.outcomes import BUDGET_PROPERTY, FINDINGS_PROPERTY
@@ -39,10 +39,10 @@ from prospecting_conformance.run.exchanges import read_exchanges
 from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.run.recorder import merge
-from prospecting_conformance.run.settle import settle_jobs
+from prospecting_conformance.run.settle import UnsettledJob, settle_jobs
 from prospecting_conformance.run.verdict import incomplete_reasons
 from prospecting_conformance.spec.model import load_spec
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.settings import (
     reference_faults,
     run_seed,
@@ -176,7 +176,7 @@ class RunController:
             incomplete.append(f"pytest ended with exit status {int(status)}")
         return incomplete
 
-    def _settle(self, target: TargetConfig, record: RunRecord) -> list[str]:
+    def _settle(self, target: TargetConfig, record: RunRecord) -> list[UnsettledJob]:
         """Settle the run's jobs; the weather settle meets joins the run's."""
         rails = run_rails(target)
         before = rails.weather.to_dict()
@@ -242,5 +242,5 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     controller = config.stash.get(CONTROLLER, None)
     if controller is not None:
         controller.interruption.uninstall()
-        Redactor.for_target(run_target()).files(reports_dir(config))
+        run_target().redactor().files(reports_dir(config))
     stop_embedded(config)

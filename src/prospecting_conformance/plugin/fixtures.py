@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 
 from prospecting_conformance.client.api import ProspectingClient
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST, is_worker
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.run.context import RunContext, active
+from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED
 from prospecting_conformance.spec.model import Spec, load_spec
-from prospecting_conformance.target.config import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig
-from prospecting_conformance.target.preflight import EXIT_MISCONFIGURED
+from prospecting_conformance.target.config import KEY_FIELDS, KeyName, TargetConfig
 from prospecting_conformance.target.settings import (
     SettingsError,
     run_seed,

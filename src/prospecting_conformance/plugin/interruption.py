@@ -6,19 +6,33 @@ still be running and kills the embedded server before the process exits.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+import pytest
 
 from prospecting_conformance.checks.lifecycle import TERMINAL
 from prospecting_conformance.plugin.state import CONTEXT, EMBEDDED
 from prospecting_conformance.run.interruption import Interruption
+from prospecting_conformance.run.record import RunRecord
 
-if TYPE_CHECKING:
-    from prospecting_conformance.plugin.controller import RunController
-
-__all__ = ["run_interruption"]
+__all__ = ["Interruptible", "run_interruption"]
 
 
-def run_interruption(controller: RunController) -> Interruption:
+class Interruptible(Protocol):
+    """What Ctrl-C reads of the run it stops (the controller is one): named here so that
+    this module needs nothing of the controller, which installs it."""
+
+    @property
+    def config(self) -> pytest.Config: ...
+
+    @property
+    def session(self) -> pytest.Session | None: ...
+
+    @property
+    def record(self) -> RunRecord | None: ...
+
+
+def run_interruption(controller: Interruptible) -> Interruption:
     """The run's Ctrl-C handling, installed by the controller until the run ends."""
 
     def stop_after_this_test() -> None:
@@ -35,7 +49,7 @@ def run_interruption(controller: RunController) -> Interruption:
     )
 
 
-def jobs_in_doubt(controller: RunController) -> list[str]:
+def jobs_in_doubt(controller: Interruptible) -> list[str]:
     """Jobs the run saw and never saw end (a second Ctrl-C leaves them to an operator)."""
     if controller.record is not None:
         jobs = controller.record.jobs

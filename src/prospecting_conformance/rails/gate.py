@@ -4,7 +4,7 @@ The suite's own client, every schemathesis check (auth probes and undeclared met
 included), the stateful phase, the preflight and settle all send through `Rails.admit` before
 a request leaves the machine and report the status back through `Rails.answered`
 (`wire.py` holds the adapters that put the gate in front of httpx and requests). The gate
-holds what DESIGN.md §4 promises a live target:
+holds what docs/contract.md §4 promises a live target:
 
 - **writes only when allowed**: a method other than GET, HEAD or OPTIONS is refused unless
   the target allows writes;
@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from prospecting_conformance.core.clock import Clock, Sleep
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.http import is_write, retry_after_seconds
 from prospecting_conformance.rails.ledger import Ledger, LedgerStore, MemoryLedgerStore
 from prospecting_conformance.rails.weather import (
@@ -44,7 +45,7 @@ from prospecting_conformance.rails.weather import (
     Weather,
 )
 from prospecting_conformance.spec.model import IDEMPOTENT_METHODS, Spec, load_spec
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+from prospecting_conformance.target.config import TargetConfig
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_S",
@@ -108,7 +109,7 @@ class RateLimitOutlasted(RequestBudgetExceeded):
     """The target kept answering one request 429 past the rails' patience: the run stops.
 
     A spent budget of another kind (time, not requests), and handled as one: the run ends
-    INCOMPLETE with this message, which names the operation, never FAIL (DESIGN.md §4).
+    INCOMPLETE with this message, which names the operation, never FAIL (docs/contract.md §4).
     """
 
 

@@ -3,7 +3,7 @@
 A 500 or 502 (D3 documents both for every operation) is sent again a bounded number of times
 when that is safe; what still fails after the last attempt is the API's answer, and the rules
 judge it. A 429 is different: it says how long to wait, and waiting is the conformant answer
-to it however often it comes (DESIGN.md §4), so it is sent again by time, for as long as the
+to it however often it comes (docs/contract.md §4), so it is sent again by time, for as long as the
 run's budget and `RATE_LIMIT_PATIENCE_S` allow; past them the run is incomplete, never failed.
 `Weather` counts both, by operation and status, so that the summary can tell a stormy run
 from a broken API.

@@ -1,4 +1,4 @@
-"""The embedded reference server: the Prospecting API as DESIGN.md §2 describes it.
+"""The embedded reference server: the Prospecting API as docs/contract.md §2 describes it.
 
 The suite targets it when no live target is configured, and starts it with injected faults
 (faults/) to prove that it detects each regression. `ReferenceServer` runs it on a loopback
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from prospecting_conformance.reference.faults import FAULTS, Fault, resolve_faults
 from prospecting_conformance.reference.http.app import create_app
-from prospecting_conformance.reference.server import ReferenceServer, demo_target_config
+from prospecting_conformance.reference.server import ReferenceServer
 from prospecting_conformance.reference.settings import ReferenceSettings
 from prospecting_conformance.reference.store import Store
 
@@ -20,6 +20,5 @@ __all__ = [
     "ReferenceSettings",
     "Store",
     "create_app",
-    "demo_target_config",
     "resolve_faults",
 ]

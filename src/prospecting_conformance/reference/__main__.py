@@ -17,15 +17,12 @@ from pathlib import Path
 
 import uvicorn
 
+from prospecting_conformance.core.env_vars import export_lines
 from prospecting_conformance.reference import seed
+from prospecting_conformance.reference.env import demo_env
 from prospecting_conformance.reference.faults import describe_faults
 from prospecting_conformance.reference.http.app import create_app
-from prospecting_conformance.reference.server import (
-    base_url_of,
-    bind_socket,
-    demo_target_config,
-    uvicorn_config,
-)
+from prospecting_conformance.reference.server import base_url_of, bind_socket, uvicorn_config
 from prospecting_conformance.reference.variations import describe_variations, uvicorn_overrides
 
 __all__ = ["main"]
@@ -117,9 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # uvicorn accepts, instead of being refused.
     sock.listen(128)
     if args.env_file:
-        _write_whole(Path(args.env_file), demo_target_config(base_url).env_lines())
+        _write_whole(Path(args.env_file), export_lines(demo_env(base_url)))
     if args.print_env:
-        lines = demo_target_config(base_url).env_lines()
+        lines = export_lines(demo_env(base_url))
     else:
         lines = _banner(base_url, sorted(app.state.faults), sorted(app.state.variations))
     # Flushed before serving, so a redirected `> env.sh &` is complete at once.

@@ -16,16 +16,13 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
-from prospecting_conformance.core.secret import Secret
-from prospecting_conformance.reference import seed
 from prospecting_conformance.reference.faults import ActiveFaults
 from prospecting_conformance.reference.http.app import create_app
 from prospecting_conformance.reference.settings import ReferenceSettings
 from prospecting_conformance.reference.store import Store
 from prospecting_conformance.reference.variations import ActiveVariations, uvicorn_overrides
-from prospecting_conformance.target.config import TargetConfig
 
-__all__ = ["ReferenceServer", "bind_socket", "demo_target_config", "uvicorn_config"]
+__all__ = ["ReferenceServer", "bind_socket", "uvicorn_config"]
 
 STARTUP_TIMEOUT = 10.0
 
@@ -58,33 +55,6 @@ def base_url_of(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
-
-
-def demo_target_config(base_url: str) -> TargetConfig:
-    """The target that points the suite at a reference server at `base_url`, demo keys and all."""
-    return TargetConfig(
-        base_url=base_url,
-        account_group_id=seed.PRIMARY_ACCOUNT_GROUP_ID,
-        foreign_account_group_id=seed.FOREIGN_ACCOUNT_GROUP_ID,
-        key_all=Secret(seed.KEY_ALL),
-        key_prospecting_read=Secret(seed.KEY_PROSPECTING_READ),
-        key_prospecting_write=Secret(seed.KEY_PROSPECTING_WRITE),
-        key_prospects_read=Secret(seed.KEY_PROSPECTS_READ),
-        foreign_key_all=Secret(seed.FOREIGN_KEY_ALL),
-        key_low_quota=Secret(seed.KEY_LOW_QUOTA),
-        saved_search_id=seed.FAST_SAVED_SEARCH_ID,
-        slow_saved_search_id=seed.SLOW_SAVED_SEARCH_ID,
-        failing_saved_search_id=seed.FAILING_SAVED_SEARCH_ID,
-        provider_id=seed.PROVIDER_ID,
-        allow_writes=True,
-        # Its jobs end in well under a second; a job still running after 3 s never will.
-        job_timeout=3.0,
-        # It serves thousands of requests a second on loopback: the rails need not slow a run
-        # down, nor cut a release-profile run short, the way they must on staging.
-        max_rate=1000.0,
-        max_requests=1_000_000,
-        embedded=True,
-    )
 
 
 def serve_in_thread(
@@ -135,9 +105,6 @@ class ReferenceServer:
         if self._base_url is None:
             raise RuntimeError("the reference server is not running: use start() or `with`")
         return self._base_url
-
-    def target_config(self) -> TargetConfig:
-        return demo_target_config(self.base_url)
 
     def start(self) -> ReferenceServer:
         self._server, self._thread, self._base_url = serve_in_thread(

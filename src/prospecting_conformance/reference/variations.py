@@ -3,7 +3,7 @@
 Faults (faults/) are regressions the suite must catch; variations are the opposite: what a
 real staging does that the contract allows (a gateway compresses, a framework orders members
 its own way, an upstream hiccups now and then). The suite must stay silent on every one of
-them (the false-alarm score, DESIGN.md §4 "Conformant variations"), or a CI gate built on it
+them (the false-alarm score, docs/contract.md §4 "Conformant variations"), or a CI gate built on it
 gets switched off.
 
 Each variation says in one line what a real deployment does and why the contract allows it.

@@ -25,8 +25,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from prospecting_conformance.checks.rules import RULES
 from prospecting_conformance.core.findings import FindingKey
+from prospecting_conformance.core.rules import RULES
 from prospecting_conformance.run.record import RecordedFinding
 
 SCHEMA: dict[str, Any] = {

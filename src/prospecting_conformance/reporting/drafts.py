@@ -17,13 +17,13 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
-from prospecting_conformance.checks.rules import Provenance, rule
 from prospecting_conformance.core.findings import (
     BODY_EXCERPT_CHARS,
     Exchange,
     Finding,
     FindingKey,
 )
+from prospecting_conformance.core.rules import Provenance, rule
 from prospecting_conformance.reporting.curl import BASE_URL_VAR, replay_script
 from prospecting_conformance.reporting.document import ReportedFinding, Summary
 from prospecting_conformance.run.replay import Step

@@ -8,8 +8,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from prospecting_conformance.checks.rules import RULES
 from prospecting_conformance.core.findings import Exchange, FindingKey
+from prospecting_conformance.core.rules import RULES
 from prospecting_conformance.reporting.curl import curl_command
 from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.drafts import severity

@@ -11,13 +11,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from prospecting_conformance.checks.rules import FAMILIES
 from prospecting_conformance.core.findings import FindingKey
+from prospecting_conformance.core.rules import FAMILIES
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import ReportedFinding, Summary, Target
 from prospecting_conformance.reporting.latency import Latency
 from prospecting_conformance.reporting.weather import weather_summary
 from prospecting_conformance.run.record import RunRecord, TrackedJob
+from prospecting_conformance.run.settle import UnsettledJob
 from prospecting_conformance.run.verdict import Judgement, LeftJob, Outcome, judge
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec
@@ -44,7 +45,7 @@ class RunFacts:
     finished_at: str
     command: str
     outcomes: list[ItemOutcome] = field(default_factory=list)
-    jobs_left_running: list[str] = field(default_factory=list)
+    jobs_left_running: list[UnsettledJob] = field(default_factory=list)
     # Why the run could not do all it had to (verdict.mark_incomplete), and whether Ctrl-C
     # stopped it.
     incomplete: list[str] = field(default_factory=list)
@@ -84,7 +85,7 @@ def build_summary(
         findings=findings,
         fixed=fixed,
         not_exercised=not_exercised,
-        jobs_left_running=list(facts.jobs_left_running),
+        jobs_left_running=[str(job) for job in facts.jobs_left_running],
         known_jobs_left_running=list(judgement.known_jobs),
         seconds_to_first_failure=facts.seconds_to_first_failure,
         notes=list(facts.notes),
@@ -117,18 +118,11 @@ def _judge(
     )
 
 
-def _left_jobs(left: Sequence[str], jobs: Mapping[str, TrackedJob]) -> list[LeftJob]:
-    """Settle's "<id> (<group>: <status>)" lines, with the test that started each job.
-
-    A status other than "unknown" is the target's answer after settle cancelled the job.
-    """
+def _left_jobs(left: Sequence[UnsettledJob], jobs: Mapping[str, TrackedJob]) -> list[LeftJob]:
+    """The jobs settle could not end, each with the test that started it."""
     return [
-        LeftJob(
-            line,
-            _test_of(jobs.get(line.split(" ", 1)[0])),
-            cancel_ignored=not line.endswith(": unknown)"),
-        )
-        for line in left
+        LeftJob(str(job), _test_of(jobs.get(job.job_id)), cancel_ignored=job.cancel_ignored)
+        for job in left
     ]
 
 

@@ -1,1 +1,1 @@
-"""One run: its context, what it recorded, its jobs, settle and the verdict."""
+"""One run: its preflight, its context, what it recorded, its jobs, settle and the verdict."""

@@ -30,7 +30,6 @@ from prospecting_conformance.checks.schema import check_response
 from prospecting_conformance.checks.spelling import check_no_redirect
 from prospecting_conformance.core.findings import Finding, FindingKey
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.rails.ledger import FileLedgerStore, MemoryLedgerStore
 from prospecting_conformance.run.exchanges import ExchangeLog
@@ -61,7 +60,7 @@ class RunContext:
     skipped_rules: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        self.redactor = Redactor.for_target(self.target)
+        self.redactor = self.target.redactor()
         self.rails = run_rails(self.target)
         self.jobs = JobHistory(self.spec, self.target.base_url)
         self.exchanges = ExchangeLog(run_reports_dir())

@@ -9,6 +9,7 @@ reserve the budget kept for it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from prospecting_conformance.checks.lifecycle import TERMINAL
 from prospecting_conformance.client.api import OperationOptions, ProspectingClient
@@ -18,11 +19,33 @@ from prospecting_conformance.rails.gate import Rails, RailsRefusal, RequestBudge
 from prospecting_conformance.run.record import TrackedJob
 from prospecting_conformance.target.config import TargetConfig
 
-__all__ = ["settle_jobs"]
+__all__ = ["UnsettledJob", "settle_jobs"]
 
 
-def settle_jobs(target: TargetConfig, jobs: Mapping[str, TrackedJob], rails: Rails) -> list[str]:
-    """Cancel every unfinished job; return the ids of those still not terminal.
+@dataclass(frozen=True)
+class UnsettledJob:
+    """A job settle could not end, and the status the target last gave it.
+
+    `status` is None when settle could not reach the job at all (no answer, the budget's
+    reserve spent); otherwise the target answered settle's cancel and the job runs on.
+    """
+
+    job_id: str
+    account_group_id: str
+    status: str | None
+
+    @property
+    def cancel_ignored(self) -> bool:
+        return self.status is not None
+
+    def __str__(self) -> str:
+        return f"{self.job_id} ({self.account_group_id}: {self.status or 'unknown'})"
+
+
+def settle_jobs(
+    target: TargetConfig, jobs: Mapping[str, TrackedJob], rails: Rails
+) -> list[UnsettledJob]:
+    """Cancel every unfinished job; return those still not terminal.
 
     Sends through the run's rails with the reserve the budget kept for this.
     """
@@ -36,7 +59,7 @@ def settle_jobs(target: TargetConfig, jobs: Mapping[str, TrackedJob], rails: Rai
         for job_id, group in sorted(unfinished.items()):
             status = _settle(client, job_id, group)
             if status not in TERMINAL:
-                left.append(f"{job_id} ({group}: {status or 'unknown'})")
+                left.append(UnsettledJob(job_id, group, status))
     return left
 
 

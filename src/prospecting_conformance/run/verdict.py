@@ -22,7 +22,6 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from prospecting_conformance.core.findings import FindingKey
-from prospecting_conformance.target.preflight import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
 
 __all__ = [
     "EXIT_INCOMPLETE",
@@ -38,6 +37,10 @@ __all__ = [
     "mark_incomplete",
 ]
 
+# Before any judging, preflight.py stops a run with one of these (sysexits.h EX_CONFIG and
+# EX_UNAVAILABLE; pytest itself uses 0-5).
+EXIT_MISCONFIGURED = 78
+EXIT_TARGET_DOWN = 69
 # sysexits.h EX_TEMPFAIL: "try again later" is what an incomplete run asks of CI.
 EXIT_INCOMPLETE = 75
 # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C.

@@ -26,12 +26,12 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from prospecting_conformance.target.config import WRITE_SCOPE
-from prospecting_conformance.target.settings import spec_path
+from prospecting_conformance.spec.roles import WRITE_SCOPE
 
 __all__ = [
     "DEFAULT_SPEC_PATH",
     "OPENAPI_DIR",
+    "SPEC_VAR",
     "HeaderSpec",
     "OperationSpec",
     "ResponseSpec",
@@ -42,6 +42,9 @@ __all__ = [
 # Installed from a wheel or run from a checkout, the package is a folder, so its data are files.
 OPENAPI_DIR = Path(str(resources.files("prospecting_conformance.spec") / "openapi"))
 DEFAULT_SPEC_PATH = OPENAPI_DIR / "prospecting-api.yaml"
+# Read here, where the spec is loaded, so every layer above loads the same one; the settings
+# (target/settings.py) list it with the other names a run reads.
+SPEC_VAR = "PROSPECTING_SPEC"
 SPEC_URI = "urn:prospecting-api"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -248,7 +251,7 @@ class Spec:
 
 def load_spec(path: str | os.PathLike[str] | None = None) -> Spec:
     """Load the spec from `path`, `$PROSPECTING_SPEC`, or the project's `openapi/` file."""
-    chosen = Path(path or spec_path() or DEFAULT_SPEC_PATH)
+    chosen = Path(path or os.environ.get(SPEC_VAR) or DEFAULT_SPEC_PATH)
     return _load_cached(chosen.resolve())
 
 

@@ -1,1 +1,1 @@
-"""Where a run points and how: settings, target config, profiles, preflight, embedded."""
+"""Where a run points and how: settings, target config, profiles, embedded."""

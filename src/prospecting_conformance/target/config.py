@@ -1,38 +1,33 @@
 """Where the suite points: a live target read from the environment, or the embedded server.
 
-CI secrets reach the suite through the environment only, so keys never touch a file. The
-variable names below are the contract between the suite, its README and the reference
-server's `--print-env`.
+CI secrets reach the suite through the environment only, so keys never touch a file; the
+variables' names are in core/env_vars.py.
 """
 
 from __future__ import annotations
 
 import math
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Literal
 from urllib.parse import urlsplit
 
+from prospecting_conformance.core.env_vars import ENV_VARS, export_lines
+from prospecting_conformance.core.redaction import Redactor
 from prospecting_conformance.core.secret import Secret
+from prospecting_conformance.spec.roles import Role
 
 __all__ = [
-    "ENV_VARS",
     "KEY_FIELDS",
     "PROFILES",
-    "ROLE_SCOPES",
-    "WRITE_SCOPE",
     "KeyName",
     "Profile",
-    "Role",
     "TargetConfig",
     "TargetConfigError",
 ]
 
 Profile = Literal["quick", "default", "release"]
 PROFILES: tuple[Profile, ...] = ("quick", "default", "release")
-
-Role = Literal["all", "prospecting_read", "prospecting_write", "prospects_read"]
 
 # Every key a target may configure: one per role of its own account group, the foreign
 # group's all-scopes key (tenancy) and a key with a tiny quota (rate limiting).
@@ -46,42 +41,6 @@ KEY_FIELDS: dict[KeyName, str] = {
     "prospects_read": "key_prospects_read",
     "foreign_all": "foreign_key_all",
     "low_quota": "key_low_quota",
-}
-
-# The scope that starts and cancels jobs (D5): what "writes" means for the safety rails.
-WRITE_SCOPE = "prospecting:write"
-
-# The scopes each role's key is expected to hold (D5); the permission matrix crosses these
-# with the spec's x-required-scopes.
-ROLE_SCOPES: dict[Role, frozenset[str]] = {
-    "all": frozenset({"prospecting:read", "prospecting:write", "prospects:read"}),
-    "prospecting_read": frozenset({"prospecting:read"}),
-    "prospecting_write": frozenset({"prospecting:write"}),
-    "prospects_read": frozenset({"prospects:read"}),
-}
-
-ENV_VARS: dict[str, str] = {
-    "base_url": "PROSPECTING_BASE_URL",
-    "account_group_id": "PROSPECTING_ACCOUNT_GROUP_ID",
-    "foreign_account_group_id": "PROSPECTING_FOREIGN_ACCOUNT_GROUP_ID",
-    "key_all": "PROSPECTING_KEY_ALL",
-    "key_prospecting_read": "PROSPECTING_KEY_PROSPECTING_READ",
-    "key_prospecting_write": "PROSPECTING_KEY_PROSPECTING_WRITE",
-    "key_prospects_read": "PROSPECTING_KEY_PROSPECTS_READ",
-    "foreign_key_all": "PROSPECTING_FOREIGN_KEY_ALL",
-    "key_low_quota": "PROSPECTING_KEY_LOW_QUOTA",
-    "saved_search_id": "PROSPECTING_SAVED_SEARCH_ID",
-    "slow_saved_search_id": "PROSPECTING_SLOW_SAVED_SEARCH_ID",
-    "failing_saved_search_id": "PROSPECTING_FAILING_SAVED_SEARCH_ID",
-    "provider_id": "PROSPECTING_PROVIDER_ID",
-    "allow_writes": "PROSPECTING_ALLOW_WRITES",
-    "allowed_hosts": "PROSPECTING_ALLOWED_HOSTS",
-    "auth_header": "PROSPECTING_AUTH_HEADER",
-    "auth_prefix": "PROSPECTING_AUTH_PREFIX",
-    "profile": "PROSPECTING_PROFILE",
-    "job_timeout": "PROSPECTING_JOB_TIMEOUT",
-    "max_requests": "PROSPECTING_MAX_REQUESTS",
-    "max_rate": "PROSPECTING_MAX_RATE",
 }
 
 SECRET_FIELDS = tuple(KEY_FIELDS.values())
@@ -159,6 +118,10 @@ class TargetConfig:
             if (value := getattr(self, name)) is not None
         }
 
+    def redactor(self) -> Redactor:
+        """The redactor for this target: its keys, its auth header and prefix."""
+        return Redactor(self.secrets(), auth_header=self.auth_header, auth_prefix=self.auth_prefix)
+
     def env(self) -> dict[str, str]:
         """The PROSPECTING_* variables that configure this target, keys revealed."""
         variables = {}
@@ -179,7 +142,7 @@ class TargetConfig:
 
     def env_lines(self) -> list[str]:
         """Shell `export` lines that configure this target (what `--print-env` prints)."""
-        return [f"export {name}={shlex.quote(value)}" for name, value in self.env().items()]
+        return export_lines(self.env())
 
     @property
     def host(self) -> str:

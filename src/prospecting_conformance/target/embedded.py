@@ -15,10 +15,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
-from prospecting_conformance.target.config import ENV_VARS
+from prospecting_conformance.core.env_vars import ENV_VARS
+from prospecting_conformance.target.config import TargetConfig
 
-__all__ = ["EmbeddedServer", "EmbeddedServerError", "check_faults"]
+__all__ = [
+    "EmbeddedServer",
+    "EmbeddedServerError",
+    "check_faults",
+    "check_variations",
+    "demo_target_config",
+]
 
 # `env_lines` prints the variables in ENV_VARS order and the rate limit always: its line is
 # the last one the server prints before it serves.
@@ -26,6 +34,18 @@ LAST_LINE_VAR = ENV_VARS["max_rate"]
 START_TIMEOUT_S = 30.0
 # How much of what a server that did not start printed goes into the error.
 PRINTED_CHARS = 2000
+
+
+def demo_target_config(base_url: str) -> TargetConfig:
+    """The target that points the suite at a reference server at `base_url`, demo keys and all:
+    the server's own `--print-env` lines, read as any target's are."""
+    # Imported here, as the catalogues below are: only an embedded run needs the server.
+    from prospecting_conformance.reference.env import demo_env
+
+    config = TargetConfig.from_env(demo_env(base_url))
+    if config is None:
+        raise EmbeddedServerError(f"no reference server to point at: base URL {base_url!r}")
+    return replace(config, embedded=True)
 
 
 class EmbeddedServerError(RuntimeError):

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from prospecting_conformance.target.config import ENV_VARS, PROFILES
+from prospecting_conformance.core.env_vars import ENV_VARS
+from prospecting_conformance.target.config import PROFILES
 from prospecting_conformance.target.settings import (
     NO_SHRINK_VAR,
     REPORTS_DIR_VAR,

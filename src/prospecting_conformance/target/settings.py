@@ -14,7 +14,8 @@ The resolved values travel to xdist workers as environment variables: the contro
 `export`s them once, before any worker starts, because the environment is what a worker
 inherits (and how a live target is configured anyway). That is the one legitimate use of the
 environment between modules; every other module asks this one for a typed value (`run_target`,
-`run_seed`, `shrink`, `reference_faults`, `ledger_path` ...), never `os.environ`.
+`run_seed`, `shrink`, `reference_faults`, `ledger_path` ...), never `os.environ`. The one
+exception sits below this layer: spec/model.py reads `PROSPECTING_SPEC` where it loads the spec.
 
 The command line that sets them is the table in `options.py`.
 """
@@ -28,8 +29,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from prospecting_conformance.checks.rules import RULES
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig, TargetConfigError
+from prospecting_conformance.core.env_vars import ENV_VARS
+from prospecting_conformance.core.rules import RULES
+from prospecting_conformance.spec.model import SPEC_VAR
+from prospecting_conformance.target.config import TargetConfig, TargetConfigError
 
 __all__ = [
     "ALL_VARS",
@@ -42,7 +45,6 @@ __all__ = [
     "SEED_LIMIT",
     "SEED_VAR",
     "SKIP_RULES_VAR",
-    "SPEC_VAR",
     "VARIATIONS_VAR",
     "SettingsError",
     "check_reports_dir",
@@ -61,7 +63,6 @@ __all__ = [
     "run_target",
     "shrink",
     "skipped_rules",
-    "spec_path",
     "step_summary_path",
     "user_environment",
 ]
@@ -69,7 +70,6 @@ __all__ = [
 SEED_VAR = "PROSPECTING_SEED"
 NO_SHRINK_VAR = "PROSPECTING_NO_SHRINK"
 REPORTS_DIR_VAR = "PROSPECTING_REPORTS_DIR"
-SPEC_VAR = "PROSPECTING_SPEC"
 # Set by the controller for its workers, never by a user.
 FAULTS_VAR = "PROSPECTING_REFERENCE_FAULTS"
 VARIATIONS_VAR = "PROSPECTING_REFERENCE_VARIATIONS"
@@ -237,12 +237,6 @@ def skipped_rules() -> frozenset[str]:
 def ledger_path() -> Path | None:
     """The file the run's processes share the rails' ledger in (None: this process only)."""
     path = os.environ.get(LEDGER_VAR)
-    return Path(path) if path else None
-
-
-def spec_path() -> Path | None:
-    """The spec a user points the run at instead of the one the package carries, if any."""
-    path = os.environ.get(SPEC_VAR)
     return Path(path) if path else None
 
 

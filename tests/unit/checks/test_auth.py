@@ -14,7 +14,7 @@ from prospecting_conformance.checks.auth import (
 )
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import Spec
-from prospecting_conformance.target.config import ROLE_SCOPES
+from prospecting_conformance.spec.roles import ROLE_SCOPES
 
 Observe = Callable[..., Observed]  # the `observe` fixture of conftest.py
 

@@ -18,8 +18,8 @@ from prospecting_conformance.checks.envelope import (
     check_envelope,
     expected_error_code,
 )
-from prospecting_conformance.checks.rules import RULES
 from prospecting_conformance.core.observed import Observed
+from prospecting_conformance.core.rules import RULES
 from prospecting_conformance.spec.model import Spec
 
 Observe = Callable[..., Observed]  # the `observe` fixture of conftest.py

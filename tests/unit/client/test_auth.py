@@ -9,8 +9,9 @@ import pytest
 
 from prospecting_conformance.client.auth import KeyAuth
 from prospecting_conformance.client.errors import MissingRoleKey
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.secret import Secret
-from prospecting_conformance.target.config import ENV_VARS, KEY_FIELDS, KeyName, TargetConfig
+from prospecting_conformance.target.config import KEY_FIELDS, KeyName, TargetConfig
 
 URL = "https://api.test/v1/accounts/ag-1/sales-navigator/saved-searches"
 KEYS: dict[KeyName, str] = {role: f"sk_live_{role}_0123456789abcdef" for role in KEY_FIELDS}

@@ -70,7 +70,7 @@ def test_no_response_is_a_t1_finding_naming_the_operation_and_the_cause(
     message: str,
 ) -> None:
     finding = transport_finding(
-        request_, GET_JOB, error, redactor=Redactor.for_target(config), timeout=timeout
+        request_, GET_JOB, error, redactor=config.redactor(), timeout=timeout
     )
 
     assert (finding.rule, finding.family, finding.operation) == ("T1", "transport", GET_JOB)
@@ -93,7 +93,7 @@ def test_the_t1_exchange_is_the_request_as_sent_with_its_keys_redacted(
         sent,
         "startProspectingJob",
         httpx.ReadTimeout("timed out"),
-        redactor=Redactor.for_target(config),
+        redactor=config.redactor(),
         timeout=10.0,
     )
 
@@ -110,7 +110,7 @@ def test_a_request_without_a_body_has_none_in_its_exchange(config: TargetConfig)
         httpx.Request("GET", JOB_URL),
         GET_JOB,
         httpx.ReadTimeout("timed out"),
-        redactor=Redactor.for_target(config),
+        redactor=config.redactor(),
         timeout=10.0,
     )
 

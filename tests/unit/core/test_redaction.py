@@ -60,7 +60,7 @@ def test_a_custom_auth_header_and_prefix_are_redacted() -> None:
         auth_header="X-Custom-Auth",
         auth_prefix="Key=",
     )
-    redactor = Redactor.for_target(config)
+    redactor = config.redactor()
 
     assert redactor.headers({"X-Custom-Auth": f"Key={KEY_ALL}"}) == {
         "X-Custom-Auth": "Key=$PROSPECTING_KEY_ALL"

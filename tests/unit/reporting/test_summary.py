@@ -19,6 +19,7 @@ from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
 from prospecting_conformance.run.record import RunRecord, TrackedJob
 from prospecting_conformance.run.recorder import Recorder
+from prospecting_conformance.run.settle import UnsettledJob
 from prospecting_conformance.spec.model import Spec
 
 
@@ -33,7 +34,7 @@ def _record(*findings: Finding) -> RunRecord:
     return recorder.snapshot()
 
 
-def _facts(*outcomes: ItemOutcome, left_running: tuple[str, ...] = ()) -> RunFacts:
+def _facts(*outcomes: ItemOutcome, left_running: tuple[UnsettledJob, ...] = ()) -> RunFacts:
     return RunFacts(
         base_url="http://127.0.0.1:1",
         embedded=True,
@@ -75,7 +76,7 @@ FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
         pytest.param(
             [ItemOutcome("t::ok", "passed")],
             [],
-            ("job-1 (ag-1: running)",),
+            (UnsettledJob("job-1", "ag-1", "running"),),
             "fail",
             ["1 job(s) left running"],
             id="job-left-running-fails",
@@ -83,7 +84,7 @@ FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
         pytest.param(
             [FAILED_ON_L5],
             [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
-            ("job-1 (ag-1: running)",),
+            (UnsettledJob("job-1", "ag-1", "running"),),
             "pass",
             [],
             id="job-left-by-a-known-findings-test-is-that-finding",
@@ -91,7 +92,7 @@ FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
         pytest.param(
             [FAILED_ON_L5, ItemOutcome("t::other", "passed")],
             [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
-            ("job-2 (ag-1: running)",),
+            (UnsettledJob("job-2", "ag-1", "running"),),
             "fail",
             ["1 job(s) left running"],
             id="job-left-by-another-test-still-fails",
@@ -103,7 +104,7 @@ def test_the_verdict(
     tmp_path: Path,
     outcomes: list[ItemOutcome],
     baseline_entries: list[dict[str, str]],
-    left_running: tuple[str, ...],
+    left_running: tuple[UnsettledJob, ...],
     verdict: str,
     reasons: list[str],
 ) -> None:
@@ -125,18 +126,31 @@ def test_the_verdict(
 
 
 L3 = ("L3", "getProspectingJob", 200)
+# A job whose cancel settle saw answered, and one settle could not reach.
+CANCEL_IGNORED = UnsettledJob("job-3", "ag-1", "running")
+UNREACHED = UnsettledJob("job-3", "ag-1", None)
 
 
 @pytest.mark.parametrize(
     ("entries", "left", "verdict"),
     [
-        pytest.param([L3], "job-3 (ag-1: running)", "pass", id="cancel-ignored-and-L3-known"),
-        pytest.param([], "job-3 (ag-1: running)", "fail", id="cancel-ignored-and-L3-new"),
-        pytest.param([L3], "job-3 (ag-1: unknown)", "fail", id="unreachable-job-is-no-L3"),
+        pytest.param(
+            [L3], UnsettledJob("job-3", "ag-1", "running"), "pass", id="cancel-ignored-and-L3-known"
+        ),
+        pytest.param(
+            [], UnsettledJob("job-3", "ag-1", "running"), "fail", id="cancel-ignored-and-L3-new"
+        ),
+        pytest.param(
+            [L3], UnsettledJob("job-3", "ag-1", None), "fail", id="unreachable-job-is-no-L3"
+        ),
     ],
 )
 def test_a_job_that_ignored_settles_cancel_is_the_known_cancel_finding(
-    spec: Spec, tmp_path: Path, entries: list[tuple[str, str, int]], left: str, verdict: str
+    spec: Spec,
+    tmp_path: Path,
+    entries: list[tuple[str, str, int]],
+    left: UnsettledJob,
+    verdict: str,
 ) -> None:
     # Given a passing test that cancelled a job and moved on, and an L3 finding elsewhere
     path = tmp_path / "baseline.json"

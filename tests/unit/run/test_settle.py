@@ -17,7 +17,7 @@ import respx
 from prospecting_conformance.core.secret import Secret
 from prospecting_conformance.rails.gate import Rails, RequestBudgetExceeded
 from prospecting_conformance.run.record import TrackedJob
-from prospecting_conformance.run.settle import settle_jobs
+from prospecting_conformance.run.settle import UnsettledJob, settle_jobs
 from prospecting_conformance.target.config import TargetConfig
 
 BASE_URL = "https://api.test"
@@ -66,7 +66,7 @@ def sent(api: respx.MockRouter) -> list[str]:
             "running",
             [job("running"), job("running"), job("running")],
             ["GET", "POST cancel", "GET"],
-            ["job-1 (ag-1: running)"],
+            [UnsettledJob("job-1", "ag-1", "running")],
             id="a-job-still-running-after-the-cancel-is-listed",
         ),
         pytest.param(
@@ -80,7 +80,7 @@ def sent(api: respx.MockRouter) -> list[str]:
             "running",
             [httpx.ConnectError("refused")],
             ["GET"],
-            ["job-1 (ag-1: unknown)"],
+            [UnsettledJob("job-1", "ag-1", None)],
             id="a-target-that-does-not-answer-leaves-the-job-listed",
         ),
     ],
@@ -92,7 +92,7 @@ def test_each_unfinished_job_is_settled(
     seen: str,
     answers: list[Any],
     requests: list[str],
-    left: list[str],
+    left: list[UnsettledJob],
 ) -> None:
     api.route(path__startswith=JOB).mock(side_effect=answers)
 
@@ -169,5 +169,5 @@ def test_a_job_beyond_the_reserve_is_listed_not_settled(
     left = settle_jobs(config, {"job-1": tracked("running"), "job-2": tracked(None)}, rails)
 
     # Then the first is settled, and the second, which the budget cannot reach, is listed
-    assert left == ["job-2 (ag-1: unknown)"]
+    assert left == [UnsettledJob("job-2", "ag-1", None)]
     assert len(api.calls) == 3

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH, Spec, load_spec
-from prospecting_conformance.target.settings import SPEC_VAR
+from prospecting_conformance.spec.model import DEFAULT_SPEC_PATH, SPEC_VAR, Spec, load_spec
 
 REPOSITORY_SPEC = Path(__file__).resolve().parents[3] / "openapi" / "prospecting-api.yaml"
 

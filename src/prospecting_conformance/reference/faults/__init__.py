@@ -1,9 +1,10 @@
 """The fault catalogue: named, realistic regressions the reference server can be started with.
 
-The suite proves its worth by detecting every one of these (the mutation score, DESIGN.md §6).
-Each fault says in one line what it breaks and names the rules (rules.py) that must catch it;
-the selftests check that the server really deviates that way when the fault is on, and the
-mutation matrix checks that the suite then fails on one of those rules.
+The suite proves its worth by detecting every one of these (the mutation score,
+docs/contract.md §6). Each fault says in one line what it breaks and names the rules
+(core/rules.py) that must catch it; the selftests check that the server really deviates that
+way when the fault is on, and the mutation matrix checks that the suite then fails on one of
+those rules.
 
     fault.py      what a fault is, and `FaultName`: every name, once
     contract.py   the faults against the contract as written

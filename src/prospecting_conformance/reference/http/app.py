@@ -1,7 +1,7 @@
 """The reference server's HTTP layer: a Starlette app implementing the spec's five operations.
 
-It follows DESIGN.md §2 to the letter, inferred rules included: every response (unknown routes
-and wrong methods too) is the JSON envelope with a fresh 24-hex traceId (responses.py);
+It follows docs/contract.md §2 to the letter, inferred rules included: every response (unknown
+routes and wrong methods too) is the JSON envelope with a fresh 24-hex traceId (responses.py);
 checks run in the order authentication → quota → permission → validation → existence (I10);
 a key reaches only its own account group (I11). The paths and required scopes come from the
 spec itself (scopes.py), so the server cannot drift from the document the suite tests against.

@@ -1,4 +1,4 @@
-"""How the reference server answers: the JSON envelope of DESIGN.md §2, with a fresh traceId.
+"""How the reference server answers: the JSON envelope of docs/contract.md §2, with a fresh traceId.
 
 Every answer, handlers', the guard's, the framework's and the gateway's alike, is written by
 one `Responder`, so the envelope (and the envelope faults, envelope_faults.py) is the same on

@@ -1,4 +1,4 @@
-"""The registry of rules the suite checks (DESIGN.md §5).
+"""The registry of rules the suite checks (docs/contract.md §5).
 
 Every finding names one of these ids. The registry is the single place where a rule's family,
 provenance and one-line statement live, and where it says which functions check it (from a

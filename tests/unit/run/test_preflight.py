@@ -16,14 +16,10 @@ import respx
 
 from prospecting_conformance.core.clock import FakeClock
 from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.run.preflight import PreflightError, preflight
+from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
-from prospecting_conformance.target.preflight import (
-    EXIT_MISCONFIGURED,
-    EXIT_TARGET_DOWN,
-    PreflightError,
-    preflight,
-)
 
 BASE_URL = "https://api.test"
 LIST_PATH = "/v1/accounts/ag-1/sales-navigator/saved-searches"

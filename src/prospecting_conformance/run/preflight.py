@@ -13,14 +13,12 @@ import httpx
 
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.client.errors import MissingRoleKey, TransportFailure
+from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.rails.gate import Rails
-from prospecting_conformance.target.config import ENV_VARS, TargetConfig
+from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED, EXIT_TARGET_DOWN
+from prospecting_conformance.target.config import TargetConfig
 
-__all__ = ["EXIT_MISCONFIGURED", "EXIT_TARGET_DOWN", "PreflightError", "preflight"]
-
-# sysexits.h: EX_CONFIG and EX_UNAVAILABLE; pytest itself uses 0-5.
-EXIT_MISCONFIGURED = 78
-EXIT_TARGET_DOWN = 69
+__all__ = ["PreflightError", "preflight"]
 
 # How often a refused connection is tried again while the server may still be starting.
 RECONNECT_S = 0.05

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import prospecting_conformance.checks
-from prospecting_conformance.checks.rules import FAMILIES, PACKAGE, RULES, Rule, resolve, rule
+from prospecting_conformance.core.rules import FAMILIES, PACKAGE, RULES, Rule, resolve, rule
 
 
 def _check_functions() -> dict[str, Callable[..., Any]]:
