@@ -99,10 +99,10 @@ def baseline(argv: Sequence[str]) -> int:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: {args.summary} is not a run summary ({exc})", file=sys.stderr)
         return 2
-    written = baseline_from_findings(findings, args.ticket)
-    if latency:
-        written["latency"] = latency
     if args.merge is None:
+        written = baseline_from_findings(findings, args.ticket)
+        if latency:
+            written["latency"] = latency
         _write_whole(args.output, written)
         print(f"{args.output}: {len(written['entries'])} entries", file=sys.stderr)
         return 0

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,6 +56,7 @@ STALE_ENTRY = {
     "ticket": "PROSP-303",
 }
 TICKET = "PROSP-101"
+MERGE_TICKET = "PROSP-202"
 
 DRAFT_HEADING = re.compile(
     r"^# \[(?P<rule>\w+)\] (?P<operation>\S+) -> (?P<status>\d+|no response):"
@@ -325,6 +327,16 @@ def cli_baseline(faulted_run: SuiteRun, suite_runner: SuiteRunner) -> dict[str, 
     return suite_runner.baseline(faulted_run, TICKET)
 
 
+def partial_baseline(cli_baseline: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's baseline hand-edited down to the cancel finding alone."""
+    rule, operation, _ = EXPECTED["cancel_not_idempotent"]
+    return {
+        "entries": [
+            e for e in cli_baseline["entries"] if (e["rule"], e["operation"]) == (rule, operation)
+        ]
+    }
+
+
 @pytest.fixture(scope="module")
 def baseline_runs(
     cli_baseline: dict[str, Any],
@@ -333,14 +345,8 @@ def baseline_runs(
 ) -> dict[str, SuiteRun]:
     """Two runs with the same faults, overlapping: a partial baseline and a full one."""
     root = tmp_path_factory.mktemp("baseline-runs")
-    partial_key = EXPECTED["cancel_not_idempotent"]
     baselines = {
-        # Hand-edited: only the cancel finding is accepted.
-        "partial": {
-            "entries": [
-                e for e in cli_baseline["entries"] if (e["rule"], e["operation"]) == partial_key[:2]
-            ]
-        },
+        "partial": partial_baseline(cli_baseline),
         # Both findings, plus an entry for a fault that is not switched on.
         "full": {"entries": [*cli_baseline["entries"], STALE_ENTRY]},
     }
@@ -400,6 +406,41 @@ def test_baseline_entry_for_a_fault_not_switched_on_is_fixed(
     assert ABSENT_FAULT not in run.summary["target"]["faults"]
     assert run.summary["fixed"] == [STALE_ENTRY]
     assert f"fixed [{STALE_ENTRY['rule']}] {STALE_ENTRY['operation']}" in run.stdout
+
+
+@pytest.fixture(scope="module")
+def merged_run(
+    cli_baseline: dict[str, Any],
+    baseline_runs: dict[str, SuiteRun],
+    suite_runner: SuiteRunner,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> SuiteRun:
+    """The partial baseline updated by the CLI's --merge from the run it failed, then the same
+    faults run again with it: what a release manager does when a release brings a new issue."""
+    root = tmp_path_factory.mktemp("merged")
+    path = root / "baseline.json"
+    path.write_text(json.dumps(partial_baseline(cli_baseline)), encoding="utf-8")
+    summary = baseline_runs["partial"].reports_dir / "summary.json"
+    merged = subprocess.run(
+        [sys.executable, "-m", "prospecting_conformance", "baseline", str(summary),
+         "--ticket", MERGE_TICKET, "--merge", str(path)],
+        cwd=suite_runner.root, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert merged.returncode == 0, merged.stderr
+    reports = root / "reports"
+    return suite_runner.finish(suite_runner.start(reports, tuple(EXPECTED), path), reports)
+
+
+def test_a_merged_baseline_keeps_the_old_ticket_and_passes_with_the_new_issue(
+    merged_run: SuiteRun,
+) -> None:
+    tickets = {finding_key(f): f["ticket"] for f in merged_run.summary["findings"]}
+
+    assert merged_run.returncode == 0, merged_run.explain()
+    assert tickets == {
+        EXPECTED["cancel_not_idempotent"]: TICKET,
+        EXPECTED["provider_lookup_returns_other_prospect"]: MERGE_TICKET,
+    }
 
 
 @pytest.mark.parametrize("name", ["partial", "full"])

@@ -126,14 +126,14 @@ def _combined_baseline(baselines: Path, known: Sequence[str]) -> str:
     """One baseline holding the entries of each of `known`'s own, as a file."""
     if len(known) == 1:
         return str(baselines / f"{known[0]}.json")
+    # Written anew each time: a file from an earlier matrix in the same reports dir is stale.
     path = baselines / f"{'+'.join(known)}.json"
-    if not path.exists():
-        entries = [
-            entry
-            for name in known
-            for entry in json.loads((baselines / f"{name}.json").read_text("utf-8"))["entries"]
-        ]
-        path.write_text(json.dumps({"entries": entries}, indent=2) + "\n", encoding="utf-8")
+    entries = [
+        entry
+        for name in known
+        for entry in json.loads((baselines / f"{name}.json").read_text("utf-8"))["entries"]
+    ]
+    path.write_text(json.dumps({"entries": entries}, indent=2) + "\n", encoding="utf-8")
     return str(path)
 
 

@@ -125,6 +125,22 @@ def test_every_other_fault_runs_once_beside_every_known_issue_at_once(tmp_path: 
     assert len(second_stage([CANCEL], results, tmp_path)) == len(MASKING_FAULTS) + 1
 
 
+def test_the_combined_baseline_is_written_anew_for_each_matrix(tmp_path: Path) -> None:
+    # Given a combined baseline left by an earlier matrix in the same reports dir
+    results = {
+        f"mask-{name}-found": _result(f"mask-{name}-found", 1, _finding("E5", ["t::a"]))
+        for name in MASKING_FAULTS
+    }
+    (tmp_path / f"{'+'.join(MASKING_FAULTS)}.json").write_text('{"entries": []}')
+
+    # When this matrix plans its runs
+    beside = second_stage([CANCEL], results, tmp_path)[-1]
+
+    # Then the run gets this matrix's entries, not the old file's
+    assert beside.baseline is not None
+    assert Path(beside.baseline).read_text().count('"rule"') == 3
+
+
 @pytest.mark.parametrize(
     ("alone_status", "pair", "score", "hidden"),
     [
