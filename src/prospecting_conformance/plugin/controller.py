@@ -11,7 +11,6 @@ import json
 import shlex
 import shutil
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from prospecting_conformance.plugin.state import (
     uses_target,
 )
 from prospecting_conformance.plugin.terminal import say_line, say_summary
+from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.latency import latency_summary
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
@@ -177,12 +177,12 @@ class RunController:
         return incomplete
 
     def _settle(self, target: TargetConfig, record: RunRecord) -> list[UnsettledJob]:
-        """Settle the run's jobs; the weather settle meets joins the run's."""
-        rails = run_rails(target)
-        before = rails.weather.to_dict()
+        """Settle the run's jobs on a gate of their own over the run's ledger (its budget,
+        reserve and rate), so that the weather it counts is what settle met, and joins the
+        run's."""
+        rails = Rails(target, store=run_rails(target).store)
         left = settle_jobs(target, record.jobs, rails)
-        for kind, counts in rails.weather.to_dict().items():
-            record.weather[kind] += Counter(counts) - Counter(before[kind])
+        record.weather.add(rails.weather)
         return left
 
     def _baseline(self) -> Baseline | None:
@@ -227,8 +227,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     context = config.stash.get(CONTEXT, None)
     name = config.workerinput["workerid"] if is_worker(config) else "main"  # type: ignore[attr-defined]
     if context is not None:
-        for kind, counts in context.rails.weather.to_dict().items():
-            context.recorder.weather[kind].update(counts)
         context.recorder.incomplete += incomplete_reasons()
         context.recorder.dump(parts / f"{name}.json")
     controller = config.stash.get(CONTROLLER, None)

@@ -16,7 +16,6 @@ from prospecting_conformance.core.rules import FAMILIES
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import ReportedFinding, Summary, Target
 from prospecting_conformance.reporting.latency import Latency
-from prospecting_conformance.reporting.weather import weather_summary
 from prospecting_conformance.run.record import RunRecord, TrackedJob
 from prospecting_conformance.run.settle import UnsettledJob
 from prospecting_conformance.run.verdict import Judgement, LeftJob, Outcome, judge
@@ -89,7 +88,7 @@ def build_summary(
         known_jobs_left_running=list(judgement.known_jobs),
         seconds_to_first_failure=facts.seconds_to_first_failure,
         notes=list(facts.notes),
-        weather=weather_summary(record.weather),
+        weather=record.weather,
         expired=list(baseline.expired),
         skipped_rules=sorted(facts.skipped_rules),
         latency=facts.latency.since(baseline.latency),

@@ -52,7 +52,6 @@ class RunContext:
     target: TargetConfig
     spec: Spec
     seed: int
-    recorder: Recorder = field(default_factory=Recorder)
     trace_ids: TraceIds = field(default_factory=TraceIds)
     # Whether a finding is a known issue (the run's baseline): recorded, never failing.
     known_issue: Callable[[FindingKey], bool] = _nothing_known
@@ -62,6 +61,7 @@ class RunContext:
     def __post_init__(self) -> None:
         self.redactor = self.target.redactor()
         self.rails = run_rails(self.target)
+        self.recorder = Recorder(self.rails.weather)
         self.jobs = JobHistory(self.spec, self.target.base_url)
         self.exchanges = ExchangeLog(run_reports_dir())
         # Every finding this run recorded, by identity: a finding raised by the observer

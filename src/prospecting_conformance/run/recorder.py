@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from prospecting_conformance.core.findings import Exchange, Finding, FindingKey
+from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.run.record import (
     RUN_UNIQUE,
     RecordedFinding,
@@ -32,7 +33,7 @@ __all__ = ["Recorder", "merge"]
 class Recorder:
     """Thread-safe store of one process's observations."""
 
-    def __init__(self) -> None:
+    def __init__(self, weather: Weather | None = None) -> None:
         self._lock = threading.Lock()
         self.findings: dict[FindingKey, RecordedFinding] = {}
         self.statuses: dict[str, Counter[int]] = {}
@@ -42,8 +43,8 @@ class Recorder:
         # What must be unique across the run, by kind: value -> where it was first received.
         # Each process judges its own; the controller compares the workers' (merge).
         self.seen: dict[str, dict[str, Sighting]] = {kind: {} for kind in RUN_UNIQUE}
-        # The target's weather as the rails counted it ("operation status" -> responses).
-        self.weather: dict[str, Counter[str]] = {"retried": Counter(), "persisted": Counter()}
+        # The target's weather, as this process's rails count it (the very same value).
+        self.weather = weather if weather is not None else Weather()
         self._current_test = ""
         # The current test's exchanges, from which a finding's steps are cut.
         self._history: deque[Seen] = deque(maxlen=HISTORY)
@@ -128,7 +129,7 @@ class Recorder:
                     job_id: TrackedJob(job.account_group_id, job.test, job.status)
                     for job_id, job in self.jobs.items()
                 },
-                weather={kind: Counter(counts) for kind, counts in self.weather.items()},
+                weather=Weather(Counter(self.weather.retried), Counter(self.weather.persisted)),
                 incomplete=list(self.incomplete),
                 seen={kind: dict(values) for kind, values in self.seen.items()},
             )
@@ -163,8 +164,7 @@ def merge(parts: Iterable[RunRecord]) -> RunRecord:
         for job_id, job in part.jobs.items():
             _merge_job(merged.jobs, job_id, job)
         merged.incomplete += [r for r in part.incomplete if r not in merged.incomplete]
-        for kind, counts in part.weather.items():
-            merged.weather[kind].update(counts)
+        merged.weather.add(part.weather)
     return merged
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from prospecting_conformance.core.findings import Exchange, Finding
+from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
@@ -41,7 +42,7 @@ def faulted_summary(spec: Spec) -> Summary:
             RecordedFinding(P1, 1, {"t::lookup"}),
         ],
         statuses={"cancelProspectingJob": Counter({409: 2})},
-        weather={"retried": Counter({"getProspectingJob 429": 3}), "persisted": Counter()},
+        weather=Weather(retried=Counter({("getProspectingJob", 429): 3})),
     )
     facts = RunFacts(
         base_url="http://127.0.0.1:8080",

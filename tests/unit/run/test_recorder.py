@@ -54,7 +54,8 @@ def busy_recorder() -> Recorder:
     recorder.saw("traceIds", "t-1", "startProspectingJob", 202, "t-1")
     recorder.cover_link("StartToGet")
     recorder.track_job("job-1", "ag-1", "queued")
-    recorder.weather["retried"]["getProspectingJob 429"] += 2
+    recorder.weather.note("getProspectingJob", 429, retried=True)
+    recorder.weather.note("getProspectingJob", 429, retried=True)
     recorder.incomplete.append("budget spent")
     l4 = Finding("L4", "cancelProspectingJob", "cancel again is 409", 409, "t-2", CANCEL)
     recorder.record([l4, Finding("S3", "cancelProspectingJob", "m", 409, "t-2", CANCEL)])
@@ -183,7 +184,7 @@ def test_merging_adds_statuses_weather_and_keeps_each_reason_once() -> None:
     merged = merge([first, second])
 
     assert merged.statuses["cancelProspectingJob"] == Counter({409: 2})
-    assert merged.weather["retried"] == Counter({"getProspectingJob 429": 4})
+    assert merged.weather.retried == Counter({("getProspectingJob", 429): 4})
     assert merged.incomplete == ["budget spent"]
     assert {e.key: e.count for e in merged.findings}[("L4", "cancelProspectingJob", 409)] == 4
 
