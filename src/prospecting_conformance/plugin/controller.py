@@ -32,7 +32,7 @@ from prospecting_conformance.plugin.terminal import say_line, say_summary
 from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.latency import latency_summary
-from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
+from prospecting_conformance.reporting.summary import RunFacts, build_summary
 from prospecting_conformance.reporting.write import write_reports
 from prospecting_conformance.run.context import run_rails
 from prospecting_conformance.run.exchanges import read_exchanges
@@ -40,7 +40,7 @@ from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.run.recorder import merge
 from prospecting_conformance.run.settle import UnsettledJob, settle_jobs
-from prospecting_conformance.run.verdict import incomplete_reasons
+from prospecting_conformance.run.verdict import Outcome, incomplete_reasons
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.settings import (
@@ -61,7 +61,7 @@ class RunController:
         self.config = config
         self.started = time.monotonic()
         self.started_at = _now()
-        self.outcomes: dict[str, ItemOutcome] = {}
+        self.outcomes: dict[str, Outcome] = {}
         self.first_failure_s: float | None = None
         self.stop_rules = frozenset(config.getoption("prospecting_stop_rules"))
         self.stopped_on_rule = False
@@ -88,7 +88,7 @@ class RunController:
         previous = self.outcomes.get(report.nodeid)
         if previous is not None and previous.outcome == "failed":
             return  # a teardown pass does not undo a call failure
-        self.outcomes[report.nodeid] = ItemOutcome(
+        self.outcomes[report.nodeid] = Outcome(
             nodeid=report.nodeid,
             outcome=report.outcome,
             finding_keys=tuple((k[0], k[1], k[2]) for k in keys),

@@ -68,11 +68,13 @@ _EXIT_STATUS = {
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one test ended, with the findings recorded while it ran."""
+    """How one test ended, with the findings recorded while it ran (and, failed, why)."""
 
     nodeid: str
     outcome: str  # passed | failed | skipped
     finding_keys: tuple[FindingKey, ...] = ()
+    # A failed test's message, for the summary's failed tests.
+    message: str = ""
 
 
 @dataclass(frozen=True)
