@@ -62,21 +62,26 @@ def test_meets_a_known_issue_then_judges_its_own_rule(run_context):
 LIST = "listSalesNavigatorSavedSearches"
 
 
-# Copies the recorder's counts once the failed test's report is made. The run is a
-# subprocess: an inner pytest session in this process would share the run's globals (the
-# active run context, the exported settings) with the session running this test.
+# Copies the recorder's counts once the failed test's report is made (the outermost wrapper:
+# after the plugin has judged it). The run is a subprocess: an inner pytest session in this
+# process would share the run's exported settings with the session running this test.
 RECORDER_PROBE = """
 import json
 
-from prospecting_conformance.run.context import current
+import pytest
+
+from prospecting_conformance.plugin.state import CONTEXT
 
 
-def pytest_runtest_logreport(report):
-    if report.when == "call":
-        recorded = current().recorder.findings
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.when == "call":
+        recorded = item.config.stash[CONTEXT].recorder.findings
         counts = [[*key, entry.count] for key, entry in recorded.items()]
         with open("recorded.json", "w", encoding="utf-8") as out:
             json.dump(counts, out)
+    return report
 """
 
 

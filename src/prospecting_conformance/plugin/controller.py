@@ -29,18 +29,17 @@ from prospecting_conformance.plugin.state import (
     uses_target,
 )
 from prospecting_conformance.plugin.terminal import say_line, say_summary
-from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.latency import latency_summary
 from prospecting_conformance.reporting.summary import RunFacts, build_summary
 from prospecting_conformance.reporting.write import write_reports
-from prospecting_conformance.run.context import run_rails
+from prospecting_conformance.run.context import rails_for_run
 from prospecting_conformance.run.exchanges import read_exchanges
 from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.run.recorder import merge
 from prospecting_conformance.run.settle import UnsettledJob, settle_jobs
-from prospecting_conformance.run.verdict import Outcome, incomplete_reasons
+from prospecting_conformance.run.verdict import Outcome
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.settings import (
@@ -162,8 +161,8 @@ class RunController:
     def _incomplete(
         self, session: pytest.Session, record: RunRecord, interrupted: bool
     ) -> list[str]:
-        """Why the run did not do all it had to, as the processes and pytest tell it."""
-        incomplete = _unique([*record.incomplete, *incomplete_reasons()])
+        """Why the run did not do all it had to, as the processes (merged) and pytest tell it."""
+        incomplete = list(record.incomplete)
         status = session.exitstatus
         # Collection errors, no test selected, an internal error: whatever the tests said, the
         # run did not do what it had to. Not so for a stop someone asked for (Ctrl-C,
@@ -180,7 +179,7 @@ class RunController:
         """Settle the run's jobs on a gate of their own over the run's ledger (its budget,
         reserve and rate), so that the weather it counts is what settle met, and joins the
         run's."""
-        rails = Rails(target, store=run_rails(target).store)
+        rails = rails_for_run(target)
         left = settle_jobs(target, record.jobs, rails)
         record.weather.add(rails.weather)
         return left
@@ -204,10 +203,6 @@ def _rail_notes(target: TargetConfig) -> list[str]:
     ]
 
 
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -227,7 +222,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     context = config.stash.get(CONTEXT, None)
     name = config.workerinput["workerid"] if is_worker(config) else "main"  # type: ignore[attr-defined]
     if context is not None:
-        context.recorder.incomplete += incomplete_reasons()
         context.recorder.dump(parts / f"{name}.json")
     controller = config.stash.get(CONTROLLER, None)
     if controller is not None:

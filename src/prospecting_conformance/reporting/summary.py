@@ -36,7 +36,7 @@ class RunFacts:
     command: str
     outcomes: list[Outcome] = field(default_factory=list)
     jobs_left_running: list[UnsettledJob] = field(default_factory=list)
-    # Why the run could not do all it had to (verdict.mark_incomplete), and whether Ctrl-C
+    # Why the run could not do all it had to (Recorder.mark_incomplete), and whether Ctrl-C
     # stopped it.
     incomplete: list[str] = field(default_factory=list)
     interrupted: bool = False

@@ -17,8 +17,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlsplit
 
@@ -38,7 +37,7 @@ from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.settings import ledger_path, run_reports_dir
 
-__all__ = ["RunContext", "active", "current", "run_rails"]
+__all__ = ["RunContext", "rails_for_run"]
 
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
@@ -52,6 +51,8 @@ class RunContext:
     target: TargetConfig
     spec: Spec
     seed: int
+    # This process's gate (rails_for_run): every layer that sends from it shares it.
+    rails: Rails
     trace_ids: TraceIds = field(default_factory=TraceIds)
     # Whether a finding is a known issue (the run's baseline): recorded, never failing.
     known_issue: Callable[[FindingKey], bool] = _nothing_known
@@ -60,7 +61,6 @@ class RunContext:
 
     def __post_init__(self) -> None:
         self.redactor = self.target.redactor()
-        self.rails = run_rails(self.target)
         self.recorder = Recorder(self.rails.weather)
         self.jobs = JobHistory(self.spec, self.target.base_url)
         self.exchanges = ExchangeLog(run_reports_dir())
@@ -136,42 +136,13 @@ class RunContext:
         return unquote(tail.split("/", 1)[0]) or self.target.account_group_id
 
 
-_rails: Rails | None = None
-
-
-def run_rails(target: TargetConfig) -> Rails:
-    """This process's rails for the run: one gate for every layer that sends.
-
-    The ledger is the file the controller named (settings.ledger_path), so that xdist workers
-    and the controller share one budget and one rate; without it, this process's memory.
+def rails_for_run(target: TargetConfig) -> Rails:
+    """A gate for the run: one more sender on the run's ledger (settings.ledger_path), so that
+    xdist workers and the controller share one budget, one rate and every pause; without a
+    ledger, this process's memory. The layers that send from one process share one gate
+    (plugin/state.process_rails), whose weather that process's recorder carries; settle sends
+    on a gate of its own, whose weather is then what settle met.
     """
-    global _rails
-    if _rails is None or _rails.config != target:
-        path = ledger_path()
-        store = FileLedgerStore(path) if path else MemoryLedgerStore()
-        _rails = Rails(target, store=store)
-    return _rails
-
-
-_current: RunContext | None = None
-
-
-@contextmanager
-def active(context: RunContext) -> Iterator[RunContext]:
-    """`context` is the one the schemathesis checks report to while open; then the one before.
-
-    Restoring, not clearing: a pytest session run inside another (a test of the plugin) must
-    not leave the outer run without its context.
-    """
-    global _current
-    previous, _current = _current, context
-    try:
-        yield context
-    finally:
-        _current = previous
-
-
-def current() -> RunContext:
-    if _current is None:
-        raise RuntimeError("no conformance run is active: the pytest plugin activates one")
-    return _current
+    path = ledger_path()
+    store = FileLedgerStore(path) if path else MemoryLedgerStore()
+    return Rails(target, store=store)

@@ -109,7 +109,7 @@ class RunRecord:
     jobs: dict[str, TrackedJob] = field(default_factory=dict)
     # The target's weather as the rails counted it.
     weather: Weather = field(default_factory=Weather)
-    # Why the process could not do all it had to (see verdict.mark_incomplete).
+    # Why the process could not do all it had to (Recorder.mark_incomplete).
     incomplete: list[str] = field(default_factory=list)
     # By RUN_UNIQUE kind: value -> where it was first received. Each process judges its own;
     # merging compares the processes' (recorder.merge).

@@ -48,7 +48,7 @@ class Recorder:
         self._current_test = ""
         # The current test's exchanges, from which a finding's steps are cut.
         self._history: deque[Seen] = deque(maxlen=HISTORY)
-        # Why this process could not do all it had to (see verdict.mark_incomplete).
+        # Why this process could not do all it had to (mark_incomplete).
         self.incomplete: list[str] = []
 
     @property
@@ -92,6 +92,17 @@ class Recorder:
                 entry.count += 1
                 if self.current_test:
                     entry.tests.add(self.current_test)
+
+    def mark_incomplete(self, reason: str) -> None:
+        """This process could not do all the run had to (budget spent, a phase lost).
+
+        The verdict is then at best INCOMPLETE (exit 75): a new finding still makes it FAIL and
+        Ctrl-C still makes it INTERRUPTED. The reason travels to the controller in the record,
+        where `merge` keeps each reason once.
+        """
+        with self._lock:
+            if reason not in self.incomplete:
+                self.incomplete.append(reason)
 
     def keys_for_test(self, nodeid: str) -> list[FindingKey]:
         """The distinct findings recorded while `nodeid` ran."""

@@ -15,7 +15,8 @@ import pytest
 
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.run.context import RunContext, active, current
+from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.run.record import Sighting, TrackedJob
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
@@ -87,9 +88,8 @@ def json_array(config: TargetConfig) -> Observed:
 
 
 @pytest.fixture
-def context(config: TargetConfig, spec: Spec, monkeypatch: pytest.MonkeyPatch) -> RunContext:
-    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
-    made = RunContext(target=config, spec=spec, seed=7)
+def context(config: TargetConfig, spec: Spec, rails: Rails) -> RunContext:
+    made = RunContext(target=config, spec=spec, seed=7, rails=rails)
     made.recorder.current_test = "test_x"
     return made
 
@@ -170,10 +170,11 @@ def test_observing_records_what_it_found_and_never_raises(
 
 
 def test_a_rule_the_run_skips_is_neither_recorded_nor_new(
-    config: TargetConfig, spec: Spec, monkeypatch: pytest.MonkeyPatch
+    config: TargetConfig, spec: Spec, rails: Rails
 ) -> None:
-    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
-    context = RunContext(target=config, spec=spec, seed=1, skipped_rules=frozenset({"S2"}))
+    context = RunContext(
+        target=config, spec=spec, seed=1, rails=rails, skipped_rules=frozenset({"S2"})
+    )
 
     findings = context.observe(json_array(config))
 
@@ -193,15 +194,15 @@ def test_a_rule_the_run_skips_is_neither_recorded_nor_new(
 def test_a_finding_is_new_unless_known_or_skipped(
     config: TargetConfig,
     spec: Spec,
-    monkeypatch: pytest.MonkeyPatch,
+    rails: Rails,
     key: tuple[str, str, int],
     new: bool,
 ) -> None:
-    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
     context = RunContext(
         target=config,
         spec=spec,
         seed=1,
+        rails=rails,
         known_issue=lambda found: found[0] == "E4",
         skipped_rules=frozenset({"S2"}),
     )
@@ -220,18 +221,6 @@ def test_a_finding_handed_on_again_is_recorded_once_and_an_equal_one_again(
     context.record([twin])
 
     assert context.recorder.findings[finding.key].count == 2
-
-
-def test_a_context_made_active_inside_another_gives_the_outer_one_back(
-    context: RunContext, config: TargetConfig, spec: Spec
-) -> None:
-    # Made after `context`, whose fixture keeps the run's rails ledger out of this test.
-    inner = RunContext(target=config, spec=spec, seed=2)
-
-    with active(context):
-        with active(inner):
-            assert current() is inner
-        assert current() is context
 
 
 @pytest.mark.parametrize(
