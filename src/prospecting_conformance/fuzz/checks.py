@@ -69,7 +69,7 @@ def _fail(context: RunContext, findings: list[Finding]) -> None:
 
 def prospecting_contract(ctx: Any, response: Any, case: Any) -> bool | None:
     """E1-E6, S1, S2: the envelope and the spec's schema for the status, by the library."""
-    run_of(case).observe(_observed(response, case), generated=True)
+    run_of(case).judge_and_record(_observed(response, case), generated=True)
     return True
 
 

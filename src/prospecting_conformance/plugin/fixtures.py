@@ -83,7 +83,7 @@ def api(run_context: RunContext) -> Iterator[ProspectingClient]:
     with ProspectingClient(
         run_context.target, spec=run_context.spec, rails=run_context.rails
     ) as client:
-        client.add_observer(run_context.observe)
+        client.add_observer(run_context.judge_and_record)
         yield client
 
 

@@ -1,10 +1,10 @@
 """The run-wide context: one place that sees every response, from any sender.
 
 The suite's client and the schemathesis layer both hand each response to
-`RunContext.observe`, which applies the envelope and spec rules (the library's validators,
-never a second copy), judges every job response against what the run has seen of that job
-(the job history), records statuses, traceIds and findings for the reports, and remembers every
-job the run started so none is left running at the end.
+`RunContext.judge_and_record`, which applies the envelope and spec rules (the library's
+validators, never a second copy), judges every job response against what the run has seen of
+that job (the job history), records statuses, traceIds and findings for the reports, and
+remembers every job the run started so none is left running at the end.
 
 Observing never raises: a response that breaks an invariant is recorded and the test goes on,
 so that one finding (a known issue on every answer, say) never hides another. Whether a test
@@ -39,8 +39,6 @@ from prospecting_conformance.target.settings import ledger_path, run_reports_dir
 
 __all__ = ["RunContext", "rails_for_run"]
 
-JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
-
 
 def _nothing_known(key: FindingKey) -> bool:
     return False
@@ -70,7 +68,7 @@ class RunContext:
         self._recorded: weakref.WeakValueDictionary[int, Finding] = weakref.WeakValueDictionary()
         self._recorded_lock = threading.Lock()
 
-    def observe(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
+    def judge_and_record(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
         """Check one response against every envelope and spec rule and record it (never
         raises: a client observer, and the schemathesis checks' first step)."""
         if observed.method == "HEAD":
@@ -88,13 +86,15 @@ class RunContext:
                 for finding in check_envelope(observed, self.spec, self.trace_ids)
             ]
         findings += check_identity(observed, self.spec) + check_no_redirect(observed)
-        self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
+        group = self._account_group(observed.url)
+        self.recorder.record_response(observed, group, at=time.monotonic(), generated=generated)
         self.exchanges.add(observed)
-        findings += self.jobs.observe(observed, self._account_group(observed.url))
-        self.recorder.observe(observed.operation_id, observed.status, generated=generated)
-        self._remember_unique(observed)
+        findings += self.jobs.judge(observed, group)
         findings = self.record(findings)
-        self._track_job(observed)
+        # The budget keeps a reserve to settle the jobs this process has not seen end.
+        self.rails.jobs_open(
+            sum(1 for job in self.recorder.jobs.values() if job.status not in TERMINAL)
+        )
         return findings
 
     def record(self, findings: Iterable[Finding]) -> list[Finding]:
@@ -111,24 +111,6 @@ class RunContext:
     def is_new(self, key: FindingKey) -> bool:
         """A finding that fails its test: judged by this run and not a known issue."""
         return key[0] not in self.skipped_rules and not self.known_issue(key)
-
-    def _remember_unique(self, observed: Observed) -> None:
-        """What the controller compares across workers: traceIds (E4), started job ids (L9)."""
-        where = (observed.operation_id, observed.status, observed.trace_id)
-        if observed.trace_id:
-            self.recorder.saw("traceIds", observed.trace_id, *where)
-        job_id = (observed.data or {}).get("id")
-        if observed.operation_id == "startProspectingJob" and isinstance(job_id, str):
-            self.recorder.saw("startedJobIds", job_id, *where)
-
-    def _track_job(self, observed: Observed) -> None:
-        job = observed.data if observed.operation_id in JOB_OPERATIONS else None
-        if job is not None and isinstance(job.get("id"), str):
-            status = job.get("status") if isinstance(job.get("status"), str) else None
-            self.recorder.track_job(job["id"], self._account_group(observed.url), status)
-            self.rails.jobs_open(
-                sum(1 for job in self.recorder.jobs.values() if job.status not in TERMINAL)
-            )
 
     def _account_group(self, url: str) -> str:
         marker = "/v1/accounts/"

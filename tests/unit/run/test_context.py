@@ -1,4 +1,5 @@
-"""RunContext.observe: one response through the checks, the job history and the recorder.
+"""RunContext.judge_and_record: one response through the checks, the job history and the
+recorder.
 
 Every response of a run, whoever sent it, passes here once: judged by the envelope and spec
 rules and, for a job, against everything the run saw of that job; counted, remembered for a
@@ -97,7 +98,7 @@ def context(config: TargetConfig, spec: Spec, rails: Rails) -> RunContext:
 def test_a_conformant_response_is_counted_and_remembered_without_a_finding(
     context: RunContext, config: TargetConfig
 ) -> None:
-    findings = context.observe(listed(config))
+    findings = context.judge_and_record(listed(config))
 
     assert findings == []
     assert context.recorder.statuses == {LIST: {200: 1}}
@@ -107,7 +108,7 @@ def test_a_conformant_response_is_counted_and_remembered_without_a_finding(
 
 
 def test_a_generated_response_is_counted_apart(context: RunContext, config: TargetConfig) -> None:
-    context.observe(listed(config), generated=True)
+    context.judge_and_record(listed(config), generated=True)
 
     assert context.recorder.generated_statuses == {LIST: {200: 1}}
 
@@ -115,7 +116,7 @@ def test_a_generated_response_is_counted_apart(context: RunContext, config: Targ
 def test_a_broken_envelope_is_returned_and_recorded_once(
     context: RunContext, config: TargetConfig
 ) -> None:
-    findings = context.observe(json_array(config))
+    findings = context.judge_and_record(json_array(config))
 
     assert {f.rule for f in findings} == {"E1", "S2"}
     recorded = context.recorder.findings
@@ -129,13 +130,13 @@ def test_a_broken_envelope_is_returned_and_recorded_once(
 def test_a_started_job_is_tracked_in_its_account_group_until_it_ends(
     context: RunContext, config: TargetConfig
 ) -> None:
-    context.observe(started(config))
+    context.judge_and_record(started(config))
     assert context.recorder.jobs == {"job-1": TrackedJob(GROUP, "test_x", "queued")}
     sighting = context.recorder.seen["startedJobIds"]["job-1"]
     assert (sighting.operation, sighting.status) == (START, 202)
 
     ended = ok(job("job-1", "completed"), "t-get")
-    context.observe(response(config, GET, "GET", "/prospecting/job-1", 200, ended))
+    context.judge_and_record(response(config, GET, "GET", "/prospecting/job-1", 200, ended))
 
     assert context.recorder.jobs["job-1"].status == "completed"
     assert [record.job_id for record in context.jobs.jobs()] == ["job-1"]
@@ -144,7 +145,7 @@ def test_a_started_job_is_tracked_in_its_account_group_until_it_ends(
 def test_a_job_that_vanishes_is_judged_by_the_job_history(
     context: RunContext, config: TargetConfig
 ) -> None:
-    context.observe(started(config))
+    context.judge_and_record(started(config))
     gone = json.dumps(
         {
             "success": False,
@@ -154,7 +155,9 @@ def test_a_job_that_vanishes_is_judged_by_the_job_history(
         }
     )
 
-    findings = context.observe(response(config, GET, "GET", "/prospecting/job-1", 404, gone))
+    findings = context.judge_and_record(
+        response(config, GET, "GET", "/prospecting/job-1", 404, gone)
+    )
 
     assert [f.rule for f in findings] == ["L1"]
     assert "job-1" in findings[0].message
@@ -163,7 +166,7 @@ def test_a_job_that_vanishes_is_judged_by_the_job_history(
 def test_observing_records_what_it_found_and_never_raises(
     context: RunContext, config: TargetConfig
 ) -> None:
-    findings = context.observe(json_array(config))
+    findings = context.judge_and_record(json_array(config))
 
     assert {f.rule for f in findings} == {"E1", "S2"}
     assert {key[0] for key in context.recorder.findings} == {"E1", "S2"}
@@ -176,7 +179,7 @@ def test_a_rule_the_run_skips_is_neither_recorded_nor_new(
         target=config, spec=spec, seed=1, rails=rails, skipped_rules=frozenset({"S2"})
     )
 
-    findings = context.observe(json_array(config))
+    findings = context.judge_and_record(json_array(config))
 
     assert {f.rule for f in findings} == {"E1"}
     assert {key[0] for key in context.recorder.findings} == {"E1"}
@@ -245,6 +248,6 @@ def test_a_finding_handed_on_again_is_recorded_once_and_an_equal_one_again(
 def test_identity_and_redirects_are_judged_on_every_response(
     context: RunContext, config: TargetConfig, observed: Any, rule: str
 ) -> None:
-    findings = context.observe(observed(config))
+    findings = context.judge_and_record(observed(config))
 
     assert rule in {f.rule for f in findings}
