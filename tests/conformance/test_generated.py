@@ -9,6 +9,7 @@ followed on purpose first (fuzz/on_purpose.py): a slow network is not the API's 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,23 +19,31 @@ from prospecting_conformance.fuzz.loading import fuzz_schema
 from prospecting_conformance.fuzz.on_purpose import follow_on_purpose, timed_links
 from prospecting_conformance.fuzz.reachability import reachability
 from prospecting_conformance.fuzz.stateful import links_never_followed, run_stateful
+from prospecting_conformance.fuzz.transport import sending_for
 from prospecting_conformance.plugin.fixtures import Progress
-from prospecting_conformance.run.context import RunContext, run_rails
+from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.settings import run_seed, run_target
 
 # The controller exported the target before collection, so the schema can be built here and
-# give one test per operation; its requests pass the run's rails like the client's do.
-_target = run_target()
-schema = fuzz_schema(_target, load_spec(), run_seed(), run_rails(_target))
+# give one test per operation; it sends for the run once the run is bound to it (railed).
+schema = fuzz_schema(run_target(), load_spec(), run_seed())
 
 # Same worker, in this order: the gates read what the generated tests recorded.
 pytestmark = pytest.mark.xdist_group("generated")
 
 
+@pytest.fixture(scope="module")
+def railed(run_context: RunContext) -> Iterator[None]:
+    """The generated cases pass the run's rails like the client's requests do, and our checks
+    judge their answers for the run."""
+    with sending_for(schema, run_context):
+        yield
+
+
 @schema.parametrize()
-def test_generated_cases_conform(case: Any, run_context: RunContext) -> None:
+def test_generated_cases_conform(case: Any, railed: None) -> None:
     case.call_and_validate()
 
 
@@ -42,14 +51,7 @@ def test_generated_cases_conform(case: Any, run_context: RunContext) -> None:
 def test_stateful_walks_conform(run_context: RunContext, progress: Progress) -> None:
     # What the walks' responses broke is recorded as they go; the plugin fails this test on
     # whatever of it is new. Here: the failures the engine could not name a rule for.
-    run = run_stateful(
-        run_context.target,
-        run_context.spec,
-        run_context.seed,
-        run_context.recorder,
-        run_context.rails,
-        progress=progress,
-    )
+    run = run_stateful(run_context, progress=progress)
     print(f"stateful scenarios: {run.scenarios}, links followed: {len(run.links_covered)}")
     assert not run.failures, "\n".join(run.failures)
 

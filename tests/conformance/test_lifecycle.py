@@ -35,7 +35,7 @@ def test_start_answers_202_with_a_job_whose_location_resolves(
     tracker = JobTracker(
         job_id(started), expected_source="sales_navigator", expected_saved_search_id=saved_search_id
     )
-    raise_for_findings(tracker.observe(started) + tracker.observe(followed))
+    raise_for_findings(tracker.follow(started) + tracker.follow(followed))
 
 
 ENDINGS = [
@@ -62,7 +62,7 @@ def _start_tracked(start_job: StartJob, saved_search_id: str) -> tuple[str, JobT
     """Start a job and a tracker that has judged its first observation (the 202)."""
     started = start_job(saved_search_id)
     tracker = JobTracker(job_id(started), expected_saved_search_id=saved_search_id)
-    raise_for_findings(tracker.observe(started))
+    raise_for_findings(tracker.follow(started))
     return job_id(started), tracker
 
 
@@ -80,7 +80,7 @@ def _until_running(
     while tracker.status == "queued" and waited < deadline_s:
         api.sleep(QUEUED_POLL_S)
         waited += QUEUED_POLL_S
-        raise_for_findings(tracker.observe(api.get_job(job)))
+        raise_for_findings(tracker.follow(api.get_job(job)))
 
 
 def test_cancel_a_running_job_then_again(
@@ -95,12 +95,12 @@ def test_cancel_a_running_job_then_again(
 
     # Then it says cancelled, stays cancelled and makes no more progress (L3)
     raise_for_findings(check_status(cancelled, "L3", 200, "Cancelled a running job"))
-    raise_for_findings(tracker.observe(cancelled))
+    raise_for_findings(tracker.follow(cancelled))
     raise_for_findings(check_job_status(cancelled, "L3", "cancelled", "Cancelled a running job"))
     for _ in range(CANCELLED_LOOKS):
         api.sleep(0.2)
         looked = api.get_job(job)
-        raise_for_findings(tracker.observe(looked))
+        raise_for_findings(tracker.follow(looked))
         raise_for_findings(check_job_status(looked, "L3", "cancelled", "Looked at a cancelled job"))
 
     # And cancelling again is idempotent (L4)
@@ -121,7 +121,7 @@ def test_progress_of_a_running_job_never_goes_back(
     job, tracker = _start_tracked(start_job, slow_saved_search_id)
     for _ in range(RUNNING_LOOKS):
         api.sleep(0.2)
-        raise_for_findings(tracker.observe(api.get_job(job)))
+        raise_for_findings(tracker.follow(api.get_job(job)))
     raise_for_findings(check_status(api.cancel_job(job), "L3", 200, "Cancelled a running job"))
 
 
@@ -143,7 +143,7 @@ def test_cancel_a_finished_job_is_409_and_changes_nothing(
     after = api.get_job(job)
 
     raise_for_findings(check_status(refused, "L5", 409, f"Cancelled a {ending} job"))
-    raise_for_findings(tracker.observe(after))
+    raise_for_findings(tracker.follow(after))
     raise_for_findings(check_job_status(after, "L5", ending, f"Cancelled a {ending} job"))
 
 

@@ -1,9 +1,9 @@
 """A finding is recorded once, and a test fails on a new finding, and only then.
 
-The client's observer judges a response (RunContext.observe records its findings) and the test
-goes on; the plugin fails the test on what it recorded once it has run. A test that raises
-the same findings again must not count them a second time. A finding the test judged itself
-(a ConformanceError no observer saw) is recorded when the test fails, once. A test whose
+The client's observer judges a response (RunContext.judge_and_record records its findings) and
+the test goes on; the plugin fails the test on what it recorded once it has run. A test that
+raises the same findings again must not count them a second time. A finding the test judged
+itself (a ConformanceError no observer saw) is recorded when the test fails, once. A test whose
 findings are all known issues (the baseline) passes, whether it raised them or not.
 """
 
@@ -31,7 +31,7 @@ def observed_json_array():
 
 RECORDED_BY_THE_OBSERVER = """
 def test_meets_a_json_array_instead_of_an_envelope(run_context):
-    run_context.observe(observed_json_array())
+    run_context.judge_and_record(observed_json_array())
 """
 
 RAISED_BY_THE_TEST = """
@@ -46,7 +46,7 @@ RAISED_AGAIN_BY_THE_TEST = """
 from prospecting_conformance.core.findings import raise_for_findings
 
 def test_raises_what_the_observer_recorded(run_context):
-    raise_for_findings(run_context.observe(observed_json_array()))
+    raise_for_findings(run_context.judge_and_record(observed_json_array()))
 """
 
 KNOWN_THEN_NEW = """
@@ -55,28 +55,33 @@ from prospecting_conformance.core.findings import raise_for_findings
 
 def test_meets_a_known_issue_then_judges_its_own_rule(run_context):
     observed = observed_json_array()
-    run_context.observe(observed)
+    run_context.judge_and_record(observed)
     raise_for_findings(check_status(observed, "P1", 404, "Looked up nothing"))
 """
 
 LIST = "listSalesNavigatorSavedSearches"
 
 
-# Copies the recorder's counts once the failed test's report is made. The run is a
-# subprocess: an inner pytest session in this process would share the run's globals (the
-# active run context, the exported settings) with the session running this test.
+# Copies the recorder's counts once the failed test's report is made (the outermost wrapper:
+# after the plugin has judged it). The run is a subprocess: an inner pytest session in this
+# process would share the run's exported settings with the session running this test.
 RECORDER_PROBE = """
 import json
 
-from prospecting_conformance.run.context import current
+import pytest
+
+from prospecting_conformance.plugin.state import CONTEXT
 
 
-def pytest_runtest_logreport(report):
-    if report.when == "call":
-        recorded = current().recorder.findings
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.when == "call":
+        recorded = item.config.stash[CONTEXT].recorder.findings
         counts = [[*key, entry.count] for key, entry in recorded.items()]
         with open("recorded.json", "w", encoding="utf-8") as out:
             json.dump(counts, out)
+    return report
 """
 
 

@@ -79,7 +79,7 @@ class JobHistory:
         with self._lock:
             return list(self._jobs.values())
 
-    def observe(self, observed: Observed, account_group_id: str) -> list[Finding]:
+    def judge(self, observed: Observed, account_group_id: str) -> list[Finding]:
         """The findings this response adds to what the run has seen of its job."""
         if observed.operation_id not in (START, GET, CANCEL):
             return []
@@ -172,7 +172,7 @@ class JobHistory:
         ]
 
     def _judge(self, observed: Observed, record: JobRecord, job: dict[str, Any]) -> list[Finding]:
-        findings = record.tracker.observe(observed) + self._created_at(observed, record, job)
+        findings = record.tracker.follow(observed) + self._created_at(observed, record, job)
         record.history.append(_moment(observed, job))
         return findings
 

@@ -78,7 +78,7 @@ class JobTracker:
     def terminal(self) -> bool:
         return self.status in TERMINAL
 
-    def observe(self, observed: Observed) -> list[Finding]:
+    def follow(self, observed: Observed) -> list[Finding]:
         """The lifecycle findings (L2, L3, L8) for one more observation of the job."""
         job = observed.data
         if job is None:

@@ -247,7 +247,7 @@ _RULES = [
         "documented",
         checks=(
             "checks.jobs:check_accepted_job",
-            "checks.job_history:JobHistory.observe",
+            "checks.job_history:JobHistory.judge",
             "checks.status:check_status",
             "fuzz.checks:_adapt",
         ),
@@ -259,8 +259,8 @@ _RULES = [
         "within the deadline, completed has a result, failed an error",
         "inferred",
         checks=(
-            "checks.lifecycle:JobTracker.observe",
-            "checks.job_history:JobHistory.observe",
+            "checks.lifecycle:JobTracker.follow",
+            "checks.job_history:JobHistory.judge",
             "checks.jobs:check_job_status",
         ),
     ),
@@ -269,7 +269,7 @@ _RULES = [
         "cancel a running job: 200 cancelled, stays cancelled, no more progress",
         "documented",
         checks=(
-            "checks.lifecycle:JobTracker.observe",
+            "checks.lifecycle:JobTracker.follow",
             "checks.jobs:check_job_status",
             "checks.status:check_status",
         ),
@@ -302,7 +302,7 @@ _RULES = [
         "L8",
         "the job records source and savedSearchId",
         "inferred",
-        checks=("checks.lifecycle:JobTracker.observe", "checks.job_history:JobHistory.observe"),
+        checks=("checks.lifecycle:JobTracker.follow", "checks.job_history:JobHistory.judge"),
     ),
     Rule(
         "L9",
@@ -310,7 +310,7 @@ _RULES = [
         "inferred",
         checks=(
             "checks.jobs:check_job_ids_unique",
-            "checks.job_history:JobHistory.observe",
+            "checks.job_history:JobHistory.judge",
             "run.recorder:merge",
         ),
     ),

@@ -28,9 +28,9 @@ from schemathesis.specs.openapi import checks as builtin
 
 from prospecting_conformance.core.findings import ConformanceError, Finding
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.fuzz.transport import last_response
+from prospecting_conformance.fuzz.transport import last_response, run_of
 from prospecting_conformance.rails.wire import elapsed_s
-from prospecting_conformance.run.context import RunContext, current
+from prospecting_conformance.run.context import RunContext
 
 __all__ = ["FUZZ_CHECKS", "CheckFunction"]
 
@@ -55,7 +55,7 @@ def _observed(response: Any, case: Any) -> Observed:
         text=response.content.decode(response.encoding or "utf-8", "replace"),
         request_headers=dict(request.headers),
         request_body=body,
-        redactor=current().redactor,
+        redactor=run_of(case).redactor,
         elapsed_s=elapsed_s(request),
     )
 
@@ -69,7 +69,7 @@ def _fail(context: RunContext, findings: list[Finding]) -> None:
 
 def prospecting_contract(ctx: Any, response: Any, case: Any) -> bool | None:
     """E1-E6, S1, S2: the envelope and the spec's schema for the status, by the library."""
-    current().observe(_observed(response, case), generated=True)
+    run_of(case).judge_and_record(_observed(response, case), generated=True)
     return True
 
 
@@ -77,7 +77,7 @@ def prospecting_s3_no_server_error(ctx: Any, response: Any, case: Any) -> bool |
     """S3: no 500 for any input."""
     if response.status_code == 500:
         observed = _observed(response, case)
-        _fail(current(), [observed.finding("S3", "Received 500; expected no server error.")])
+        _fail(run_of(case), [observed.finding("S3", "Received 500; expected no server error.")])
     return None
 
 
@@ -85,7 +85,7 @@ def unsupported_method(ctx: Any, response: Any, case: Any) -> bool | None:
     """schemathesis' check, except for HEAD on a path that serves GET: I14 lets the API answer
     it as the GET, and U1's own test compares the two."""
     request = response.request
-    if request.method == "HEAD" and current().spec.match("GET", urlsplit(request.url).path):
+    if request.method == "HEAD" and run_of(case).spec.match("GET", urlsplit(request.url).path):
         return None
     return builtin.unsupported_method(ctx, response, case)
 
@@ -98,7 +98,7 @@ def _adapt(rule: str, check: CheckFunction, doc: str) -> CheckFunction:
             return check(ctx, response, case)
         except Failure as failure:
             observed = _observed(response, case)
-            _fail(current(), [observed.finding(rule, f"{failure.title}: {failure.message}")])
+            _fail(run_of(case), [observed.finding(rule, f"{failure.title}: {failure.message}")])
             return None
 
     adapted.__name__ = f"prospecting_{rule.lower()}_{check.__name__}"
@@ -116,7 +116,7 @@ def prospecting_a1_a2_ignored_auth(ctx: Any, response: Any, case: Any) -> bool |
         rule = "A1" if failure.scenario == AuthScenario.NO_AUTH else "A2"
         evidence = last_response()
         observed = _observed(evidence if evidence is not None else response, case)
-        _fail(current(), [observed.finding(rule, f"{failure.title}: {failure.message}")])
+        _fail(run_of(case), [observed.finding(rule, f"{failure.title}: {failure.message}")])
         return None
 
 

@@ -3,7 +3,7 @@
 The target's settings go into schemathesis' configuration: the pinned account group, the
 all-scopes key in the target's auth header, the security scheme rewritten to match it, the
 profile's budgets, the undeclared methods the target may be sent, and only our checks. Every
-request the schema sends passes the run's rails.
+request the schema sends passes the rails of the run bound to it (transport.sending_for).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from prospecting_conformance.core.http import READ_METHODS
 from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
 from prospecting_conformance.fuzz.transport import railed_schema
-from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.profiles import PROFILE_SETTINGS
@@ -109,14 +108,15 @@ def fuzz_config(target: TargetConfig, seed: int) -> dict[str, Any]:
     }
 
 
-def fuzz_schema(target: TargetConfig, spec: Spec, seed: int, rails: Rails) -> Any:
-    """The spec as schemathesis loads it, pointed at the run's target, sending through `rails`."""
+def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
+    """The spec as schemathesis loads it, pointed at the run's target, sending through the
+    rails of the run bound to it, and nothing while none is."""
     document = copy.deepcopy(spec.document)
     for name in document["components"]["securitySchemes"]:
         document["components"]["securitySchemes"][name] = security_scheme(target)
     config = schemathesis.Config.from_dict(fuzz_config(target, seed))
     schema: schemathesis.BaseSchema = railed_schema(
-        schemathesis.openapi.from_dict(document, config=config), rails
+        schemathesis.openapi.from_dict(document, config=config)
     )
     if not target.allow_writes:
         # Starting and cancelling jobs are writes: without permission only reads are fuzzed.

@@ -19,12 +19,12 @@ from schemathesis.engine.run import PhaseName
 
 from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
 from prospecting_conformance.fuzz.loading import fuzz_schema
-from prospecting_conformance.fuzz.transport import railed_engine_sessions
-from prospecting_conformance.rails.gate import Rails, RequestBudgetExceeded
+from prospecting_conformance.fuzz.transport import railed_engine_sessions, sending_for
+from prospecting_conformance.rails.gate import RequestBudgetExceeded
+from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec
-from prospecting_conformance.target.config import TargetConfig
 
 __all__ = ["PROGRESS_EVERY_S", "StatefulRun", "links_never_followed", "run_stateful"]
 
@@ -48,21 +48,16 @@ class StatefulRun:
         )
 
 
-def run_stateful(
-    target: TargetConfig,
-    spec: Spec,
-    seed: int,
-    recorder: Recorder,
-    rails: Rails,
-    progress: Callable[[str], None] | None = None,
-) -> StatefulRun:
-    """Run the stateful phase; a long one reports its progress every few seconds to `progress`."""
-    schema = fuzz_schema(target, spec, seed, rails)
+def run_stateful(context: RunContext, progress: Callable[[str], None] | None = None) -> StatefulRun:
+    """Run the stateful phase for `context`'s run; a long one reports its progress every few
+    seconds to `progress`."""
+    schema = fuzz_schema(context.target, context.spec, context.seed)
     schema.config.phases.update(phases=["stateful"])
     run = StatefulRun()
-    declared = len(spec_links(spec))
+    declared = len(spec_links(context.spec))
     next_report = time.monotonic() + PROGRESS_EVERY_S
-    with railed_engine_sessions(rails):
+    rails = context.rails
+    with sending_for(schema, context), railed_engine_sessions(rails):
         for event in engine.from_schema(schema).execute():
             if rails.spent is not None:
                 # The engine reports what a step raised as an error and goes on; the run stops.
@@ -70,7 +65,7 @@ def run_stateful(
             if progress is not None and time.monotonic() >= next_report:
                 progress(run.progress(declared))
                 next_report = time.monotonic() + PROGRESS_EVERY_S
-            _follow(event, run, recorder)
+            _follow(event, run, context.recorder)
     return run
 
 

@@ -19,12 +19,12 @@ from prospecting_conformance.plugin.controller import CONTROLLER, RunController
 from prospecting_conformance.plugin.state import (
     EMBEDDED,
     is_worker,
+    process_rails,
     reports_dir,
     stop_embedded,
     uses_target,
 )
 from prospecting_conformance.reporting.baseline import Baseline, BaselineError
-from prospecting_conformance.run.context import run_rails
 from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.run.preflight import PreflightError, preflight
 from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED
@@ -83,7 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
         stop_embedded(config)
         pytest.exit(f"preflight: {exc}", returncode=EXIT_MISCONFIGURED)
     try:
-        preflight(target, run_rails(target), wait_s=10.0 if embedded else 0.0)
+        preflight(target, process_rails(config), wait_s=10.0 if embedded else 0.0)
     except PreflightError as exc:
         stop_embedded(config)
         pytest.exit(f"preflight: {exc}", returncode=exc.exit_status)

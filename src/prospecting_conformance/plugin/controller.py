@@ -11,7 +11,6 @@ import json
 import shlex
 import shutil
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,15 +31,15 @@ from prospecting_conformance.plugin.state import (
 from prospecting_conformance.plugin.terminal import say_line, say_summary
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.latency import latency_summary
-from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
+from prospecting_conformance.reporting.summary import RunFacts, build_summary
 from prospecting_conformance.reporting.write import write_reports
-from prospecting_conformance.run.context import run_rails
+from prospecting_conformance.run.context import rails_for_run
 from prospecting_conformance.run.exchanges import read_exchanges
 from prospecting_conformance.run.exchanges import reset as reset_exchanges
 from prospecting_conformance.run.record import RunRecord
 from prospecting_conformance.run.recorder import merge
 from prospecting_conformance.run.settle import UnsettledJob, settle_jobs
-from prospecting_conformance.run.verdict import incomplete_reasons
+from prospecting_conformance.run.verdict import Outcome
 from prospecting_conformance.spec.model import load_spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.settings import (
@@ -61,7 +60,7 @@ class RunController:
         self.config = config
         self.started = time.monotonic()
         self.started_at = _now()
-        self.outcomes: dict[str, ItemOutcome] = {}
+        self.outcomes: dict[str, Outcome] = {}
         self.first_failure_s: float | None = None
         self.stop_rules = frozenset(config.getoption("prospecting_stop_rules"))
         self.stopped_on_rule = False
@@ -88,7 +87,7 @@ class RunController:
         previous = self.outcomes.get(report.nodeid)
         if previous is not None and previous.outcome == "failed":
             return  # a teardown pass does not undo a call failure
-        self.outcomes[report.nodeid] = ItemOutcome(
+        self.outcomes[report.nodeid] = Outcome(
             nodeid=report.nodeid,
             outcome=report.outcome,
             finding_keys=tuple((k[0], k[1], k[2]) for k in keys),
@@ -162,8 +161,8 @@ class RunController:
     def _incomplete(
         self, session: pytest.Session, record: RunRecord, interrupted: bool
     ) -> list[str]:
-        """Why the run did not do all it had to, as the processes and pytest tell it."""
-        incomplete = _unique([*record.incomplete, *incomplete_reasons()])
+        """Why the run did not do all it had to, as the processes (merged) and pytest tell it."""
+        incomplete = list(record.incomplete)
         status = session.exitstatus
         # Collection errors, no test selected, an internal error: whatever the tests said, the
         # run did not do what it had to. Not so for a stop someone asked for (Ctrl-C,
@@ -177,12 +176,12 @@ class RunController:
         return incomplete
 
     def _settle(self, target: TargetConfig, record: RunRecord) -> list[UnsettledJob]:
-        """Settle the run's jobs; the weather settle meets joins the run's."""
-        rails = run_rails(target)
-        before = rails.weather.to_dict()
+        """Settle the run's jobs on a gate of their own over the run's ledger (its budget,
+        reserve and rate), so that the weather it counts is what settle met, and joins the
+        run's."""
+        rails = rails_for_run(target)
         left = settle_jobs(target, record.jobs, rails)
-        for kind, counts in rails.weather.to_dict().items():
-            record.weather[kind] += Counter(counts) - Counter(before[kind])
+        record.weather.add(rails.weather)
         return left
 
     def _baseline(self) -> Baseline | None:
@@ -204,10 +203,6 @@ def _rail_notes(target: TargetConfig) -> list[str]:
     ]
 
 
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -227,9 +222,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     context = config.stash.get(CONTEXT, None)
     name = config.workerinput["workerid"] if is_worker(config) else "main"  # type: ignore[attr-defined]
     if context is not None:
-        for kind, counts in context.rails.weather.to_dict().items():
-            context.recorder.weather[kind].update(counts)
-        context.recorder.incomplete += incomplete_reasons()
         context.recorder.dump(parts / f"{name}.json")
     controller = config.stash.get(CONTROLLER, None)
     if controller is not None:

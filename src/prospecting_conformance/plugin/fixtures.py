@@ -15,9 +15,9 @@ import pytest
 from prospecting_conformance.client.api import ProspectingClient
 from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.secret import Secret
-from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST, is_worker
+from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST, is_worker, process_rails
 from prospecting_conformance.reporting.baseline import Baseline
-from prospecting_conformance.run.context import RunContext, active
+from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.run.verdict import EXIT_MISCONFIGURED
 from prospecting_conformance.spec.model import Spec, load_spec
 from prospecting_conformance.target.config import KEY_FIELDS, KeyName, TargetConfig
@@ -44,8 +44,8 @@ Progress = Callable[[str], None] | None
 
 
 @pytest.fixture(scope="session")
-def run_context(request: pytest.FixtureRequest) -> Iterator[RunContext]:
-    """The run's target, spec, seed and recorder, active for the schemathesis checks."""
+def run_context(request: pytest.FixtureRequest) -> RunContext:
+    """The run's target, spec, seed, rails and recorder, kept on the config for the hooks."""
     try:
         target = run_target()
     except SettingsError as exc:
@@ -56,14 +56,14 @@ def run_context(request: pytest.FixtureRequest) -> Iterator[RunContext]:
         target=target,
         spec=load_spec(),
         seed=run_seed(),
+        rails=process_rails(request.config),
         known_issue=lambda key: known.entry_for(key) is not None,
         skipped_rules=skipped_rules(),
     )
     # Made inside the first test's setup: that test is already running.
     context.recorder.current_test = request.config.stash.get(CURRENT_TEST, "")
     request.config.stash[CONTEXT] = context
-    with active(context):
-        yield context
+    return context
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +83,7 @@ def api(run_context: RunContext) -> Iterator[ProspectingClient]:
     with ProspectingClient(
         run_context.target, spec=run_context.spec, rails=run_context.rails
     ) as client:
-        client.add_observer(run_context.observe)
+        client.add_observer(run_context.judge_and_record)
         yield client
 
 

@@ -27,7 +27,6 @@ from prospecting_conformance.core.findings import ConformanceError, Finding, Fin
 from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST
 from prospecting_conformance.rails.gate import RequestBudgetExceeded
 from prospecting_conformance.run.context import RunContext
-from prospecting_conformance.run.verdict import mark_incomplete
 
 __all__ = [
     "BUDGET_PROPERTY",
@@ -63,7 +62,7 @@ def pytest_runtest_makereport(
         return report
     error = call.excinfo.value if call.excinfo is not None else None
     if isinstance(error, RequestBudgetExceeded) and report.failed:
-        return _stop_on_spent_budget(item, report, str(error))
+        return _stop_on_spent_budget(item, report, context, str(error))
     if call.when == "setup" and report.passed:
         return report  # what the fixtures recorded is judged with the test body
     raised = _findings_of(error)
@@ -137,10 +136,10 @@ def _describe_key(key: FindingKey) -> str:
 
 
 def _stop_on_spent_budget(
-    item: pytest.Item, report: pytest.TestReport, why: str
+    item: pytest.Item, report: pytest.TestReport, context: RunContext, why: str
 ) -> pytest.TestReport:
     """A spent budget is no verdict on the test: it did not finish. The run stops here."""
-    mark_incomplete(why)
+    context.recorder.mark_incomplete(why)
     item.session.shouldstop = why
     report.outcome = "skipped"
     report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {why}")

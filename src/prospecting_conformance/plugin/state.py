@@ -1,8 +1,10 @@
 """What the plugin's modules share: the keys they keep on the config, and what run this is.
 
 Each process (the controller, or an xdist worker) keeps its own: the embedded server lives on
-the controller only (as does the run controller, under its own key); the run context lives
-wherever tests run.
+the controller only (as does the run controller, under its own key); the rails live in every
+process that sends (the controller's preflight, and the tests); the run context lives
+wherever tests run. Kept on the config, not in module globals, so that a pytest session run
+inside another (a test of the plugin) has its own.
 """
 
 from __future__ import annotations
@@ -12,17 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from prospecting_conformance.run.context import RunContext
+from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.run.context import RunContext, rails_for_run
 from prospecting_conformance.target.embedded import EmbeddedServer
 from prospecting_conformance.target.settings import reports_dir as chosen_reports_dir
+from prospecting_conformance.target.settings import run_target
 
 __all__ = [
     "CONTEXT",
     "CURRENT_TEST",
     "EMBEDDED",
+    "RAILS",
     "SUITE_DIR",
     "SUITE_PACKAGE",
     "is_worker",
+    "process_rails",
     "reports_dir",
     "stop_embedded",
     "uses_target",
@@ -30,6 +36,8 @@ __all__ = [
 
 EMBEDDED = pytest.StashKey[EmbeddedServer]()
 CONTEXT = pytest.StashKey[RunContext]()
+# This process's gate: one for every layer that sends from it (rails_for_run).
+RAILS = pytest.StashKey[Rails]()
 # The test this process is running, kept apart from the run context: the first test's setup
 # runs before the session fixture has made the context (issue 11, case 1).
 CURRENT_TEST = pytest.StashKey[str]()
@@ -72,6 +80,15 @@ def _arg_path(arg: str, *, pyargs: bool) -> Path:
             origin = Path(spec.origin)
             return (origin.parent if origin.name == "__init__.py" else origin).resolve()
     return Path(arg).resolve()
+
+
+def process_rails(config: pytest.Config) -> Rails:
+    """This process's gate, made the first time it is needed: by the controller's preflight,
+    or by an xdist worker's run context."""
+    rails = config.stash.get(RAILS, None)
+    if rails is None:
+        rails = config.stash[RAILS] = rails_for_run(run_target())
+    return rails
 
 
 def reports_dir(config: pytest.Config) -> Path:

@@ -9,7 +9,6 @@ import pytest
 
 from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.latency import describe_latency
-from prospecting_conformance.reporting.weather import describe_weather
 
 __all__ = ["say_line", "say_summary"]
 
@@ -37,8 +36,8 @@ def say_summary(config: pytest.Config, summary: Summary, directory: Path) -> Non
         reporter.write_line(f"  job left running (cancel it by hand){why}: {job}", red=True)
     for note in summary.notes:
         reporter.write_line(f"note: {note}")
-    if summary.weather.responses:
-        reporter.write_line(f"weather: {describe_weather(summary.weather)}")
+    if summary.weather.retried or summary.weather.persisted:
+        reporter.write_line(f"weather: {summary.weather.describe()}")
     for line in describe_latency(summary.latency):
         reporter.write_line(f"latency: {line}")
     links = summary.links

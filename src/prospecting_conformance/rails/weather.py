@@ -6,13 +6,17 @@ judge it. A 429 is different: it says how long to wait, and waiting is the confo
 to it however often it comes (docs/contract.md §4), so it is sent again by time, for as long as the
 run's budget and `RATE_LIMIT_PATIENCE_S` allow; past them the run is incomplete, never failed.
 `Weather` counts both, by operation and status, so that the summary can tell a stormy run
-from a broken API.
+from a broken API: a release manager must tell a flaky staging from a broken one. The same
+value goes from the rails to the worker's record, the controller's merge, the summary and the
+terminal line; `to_dict` is the summary's `weather` section, and the hand-off's.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 __all__ = [
     "RATE_LIMIT_PATIENCE_S",
@@ -37,6 +41,10 @@ RATE_LIMIT_PATIENCE_S = 120.0
 WEATHER_BACKOFF_S = 0.25
 
 
+# retried: a retry got past it; persisted: still there after the last attempt (and judged).
+Kind = Literal["retried", "persisted"]
+
+
 @dataclass
 class Weather:
     """The target's bad moments, by (operation, status): retried, and still there at the end."""
@@ -48,8 +56,50 @@ class Weather:
         """Count one 429 or 5xx: sent again (`retried`), or the last answer the run got."""
         (self.retried if retried else self.persisted)[(operation, status)] += 1
 
-    def to_dict(self) -> dict[str, dict[str, int]]:
+    def add(self, other: Weather) -> None:
+        """Count `other`, the weather another process or phase met, into this one."""
+        self.retried.update(other.retried)
+        self.persisted.update(other.persisted)
+
+    @property
+    def retries(self) -> int:
+        return sum(self.retried.values())
+
+    def _responses(self) -> list[tuple[str, int, int, Kind]]:
+        """(operation, status, count, kind): the retried first, each kind by operation and
+        status."""
+        kinds: tuple[tuple[Kind, Counter[tuple[str, int]]], ...] = (
+            ("retried", self.retried),
+            ("persisted", self.persisted),
+        )
+        return [
+            (operation, status, count, kind)
+            for kind, counts in kinds
+            for (operation, status), count in sorted(counts.items())
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
         return {
-            "retried": {f"{op} {status}": n for (op, status), n in self.retried.items()},
-            "persisted": {f"{op} {status}": n for (op, status), n in self.persisted.items()},
+            "retries": self.retries,
+            "responses": [
+                {"operation": operation, "status": status, "count": count, "kind": kind}
+                for operation, status, count, kind in self._responses()
+            ],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Weather:
+        weather = cls()
+        for response in data["responses"]:
+            counts = weather.retried if response["kind"] == "retried" else weather.persisted
+            counts[(response["operation"], response["status"])] += response["count"]
+        return weather
+
+    def describe(self) -> str:
+        """One line for the terminal: how many retries, and what was seen where."""
+        parts = [
+            f"{status} x{count} on {operation}"
+            + (" (still failing after the last attempt)" if kind == "persisted" else "")
+            for operation, status, count, kind in self._responses()
+        ]
+        return f"{self.retries} retries; " + "; ".join(parts)

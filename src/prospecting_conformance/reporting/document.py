@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prospecting_conformance.core.findings import Finding
+from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.reporting.baseline import BaselineEntry
 from prospecting_conformance.reporting.latency import Latency
-from prospecting_conformance.reporting.weather import Weather
 from prospecting_conformance.run.record import RecordedFinding
 
 __all__ = ["SCHEMA_VERSION", "ReportedFinding", "Summary", "Target"]

@@ -11,7 +11,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from prospecting_conformance.core.findings import Exchange, FindingKey
 from prospecting_conformance.core.rules import RULES
 from prospecting_conformance.reporting.curl import curl_command
-from prospecting_conformance.reporting.document import Summary
 from prospecting_conformance.reporting.drafts import severity
 
 __all__ = ["render_html"]
@@ -28,13 +27,13 @@ _environment.filters["severity"] = lambda finding: severity(finding["provenance"
 
 
 def render_html(
-    summary: Summary,
+    document: Mapping[str, Any],
     mutation: Mapping[str, Any] | None = None,
     drafts: Mapping[FindingKey, str] | None = None,
 ) -> str:
-    """`mutation` is the mutation matrix's own document (mutation.json), when there is one;
-    `drafts` names each finding's draft in `regressions/`, which the report links to."""
-    document = summary.to_dict()
+    """`document` is the summary as summary.json has it (`Summary.to_dict`, built once for
+    both); `mutation` is the mutation matrix's own document (mutation.json), when there is
+    one; `drafts` names each finding's draft in `regressions/`, which the report links to."""
     findings = [
         {**f, "draft": (drafts or {}).get((f["rule"], f["operation"], f["status"]))}
         for f in document["findings"]

@@ -11,27 +11,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from prospecting_conformance.core.findings import FindingKey
 from prospecting_conformance.core.rules import FAMILIES
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import ReportedFinding, Summary, Target
 from prospecting_conformance.reporting.latency import Latency
-from prospecting_conformance.reporting.weather import weather_summary
 from prospecting_conformance.run.record import RunRecord, TrackedJob
 from prospecting_conformance.run.settle import UnsettledJob
 from prospecting_conformance.run.verdict import Judgement, LeftJob, Outcome, judge
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec
 
-__all__ = ["ItemOutcome", "RunFacts", "build_summary"]
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    nodeid: str
-    outcome: str  # passed | failed | skipped
-    finding_keys: tuple[FindingKey, ...] = ()
-    message: str = ""
+__all__ = ["RunFacts", "build_summary"]
 
 
 @dataclass
@@ -44,9 +34,9 @@ class RunFacts:
     started_at: str
     finished_at: str
     command: str
-    outcomes: list[ItemOutcome] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
     jobs_left_running: list[UnsettledJob] = field(default_factory=list)
-    # Why the run could not do all it had to (verdict.mark_incomplete), and whether Ctrl-C
+    # Why the run could not do all it had to (Recorder.mark_incomplete), and whether Ctrl-C
     # stopped it.
     incomplete: list[str] = field(default_factory=list)
     interrupted: bool = False
@@ -89,7 +79,7 @@ def build_summary(
         known_jobs_left_running=list(judgement.known_jobs),
         seconds_to_first_failure=facts.seconds_to_first_failure,
         notes=list(facts.notes),
-        weather=weather_summary(record.weather),
+        weather=record.weather,
         expired=list(baseline.expired),
         skipped_rules=sorted(facts.skipped_rules),
         latency=facts.latency.since(baseline.latency),
@@ -111,7 +101,7 @@ def _judge(
     return judge(
         [f.finding.key for f in findings if f.new],
         [f.finding.key for f in findings if not f.new],
-        [Outcome(o.nodeid, o.outcome, o.finding_keys) for o in facts.outcomes],
+        facts.outcomes,
         _left_jobs(facts.jobs_left_running, jobs),
         incomplete=facts.incomplete,
         interrupted=facts.interrupted,
@@ -149,7 +139,7 @@ def _unmatched(
     )
 
 
-def _failed_tests(outcomes: Iterable[ItemOutcome], judgement: Judgement) -> list[dict[str, Any]]:
+def _failed_tests(outcomes: Iterable[Outcome], judgement: Judgement) -> list[dict[str, Any]]:
     return [
         {
             "nodeid": o.nodeid,

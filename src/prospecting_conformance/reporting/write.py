@@ -34,8 +34,9 @@ def write_reports(
     rendered again, without them, leaves the run's HAR as it is).
     """
     directory.mkdir(parents=True, exist_ok=True)
+    document = summary.to_dict()
     written = [directory / "summary.json"]
-    written[0].write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
+    written[0].write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     drafts = directory / "regressions"
     shutil.rmtree(drafts, ignore_errors=True)
     drafts.mkdir()
@@ -56,7 +57,7 @@ def write_reports(
         json.loads(mutation_path.read_text(encoding="utf-8")) if mutation_path.exists() else None
     )
     html = directory / "report.html"
-    html.write_text(render_html(summary, mutation, names), encoding="utf-8")
+    html.write_text(render_html(document, mutation, names), encoding="utf-8")
     written.append(html)
     if exchanges is not None:
         written.append(directory / HAR_FILE)

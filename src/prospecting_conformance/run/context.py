@@ -1,10 +1,10 @@
 """The run-wide context: one place that sees every response, from any sender.
 
 The suite's client and the schemathesis layer both hand each response to
-`RunContext.observe`, which applies the envelope and spec rules (the library's validators,
-never a second copy), judges every job response against what the run has seen of that job
-(the job history), records statuses, traceIds and findings for the reports, and remembers every
-job the run started so none is left running at the end.
+`RunContext.judge_and_record`, which applies the envelope and spec rules (the library's
+validators, never a second copy), judges every job response against what the run has seen of
+that job (the job history), records statuses, traceIds and findings for the reports, and
+remembers every job the run started so none is left running at the end.
 
 Observing never raises: a response that breaks an invariant is recorded and the test goes on,
 so that one finding (a known issue on every answer, say) never hides another. Whether a test
@@ -17,8 +17,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlsplit
 
@@ -38,9 +37,7 @@ from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 from prospecting_conformance.target.settings import ledger_path, run_reports_dir
 
-__all__ = ["RunContext", "active", "current", "run_rails"]
-
-JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
+__all__ = ["RunContext", "rails_for_run"]
 
 
 def _nothing_known(key: FindingKey) -> bool:
@@ -52,7 +49,8 @@ class RunContext:
     target: TargetConfig
     spec: Spec
     seed: int
-    recorder: Recorder = field(default_factory=Recorder)
+    # This process's gate (rails_for_run): every layer that sends from it shares it.
+    rails: Rails
     trace_ids: TraceIds = field(default_factory=TraceIds)
     # Whether a finding is a known issue (the run's baseline): recorded, never failing.
     known_issue: Callable[[FindingKey], bool] = _nothing_known
@@ -61,7 +59,7 @@ class RunContext:
 
     def __post_init__(self) -> None:
         self.redactor = self.target.redactor()
-        self.rails = run_rails(self.target)
+        self.recorder = Recorder(self.rails.weather)
         self.jobs = JobHistory(self.spec, self.target.base_url)
         self.exchanges = ExchangeLog(run_reports_dir())
         # Every finding this run recorded, by identity: a finding raised by the observer
@@ -70,7 +68,7 @@ class RunContext:
         self._recorded: weakref.WeakValueDictionary[int, Finding] = weakref.WeakValueDictionary()
         self._recorded_lock = threading.Lock()
 
-    def observe(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
+    def judge_and_record(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
         """Check one response against every envelope and spec rule and record it (never
         raises: a client observer, and the schemathesis checks' first step)."""
         if observed.method == "HEAD":
@@ -88,13 +86,15 @@ class RunContext:
                 for finding in check_envelope(observed, self.spec, self.trace_ids)
             ]
         findings += check_identity(observed, self.spec) + check_no_redirect(observed)
-        self.recorder.remember(observed.operation_id, observed.exchange, time.monotonic())
+        group = self._account_group(observed.url)
+        self.recorder.record_response(observed, group, at=time.monotonic(), generated=generated)
         self.exchanges.add(observed)
-        findings += self.jobs.observe(observed, self._account_group(observed.url))
-        self.recorder.observe(observed.operation_id, observed.status, generated=generated)
-        self._remember_unique(observed)
+        findings += self.jobs.judge(observed, group)
         findings = self.record(findings)
-        self._track_job(observed)
+        # The budget keeps a reserve to settle the jobs this process has not seen end.
+        self.rails.jobs_open(
+            sum(1 for job in self.recorder.jobs.values() if job.status not in TERMINAL)
+        )
         return findings
 
     def record(self, findings: Iterable[Finding]) -> list[Finding]:
@@ -112,66 +112,19 @@ class RunContext:
         """A finding that fails its test: judged by this run and not a known issue."""
         return key[0] not in self.skipped_rules and not self.known_issue(key)
 
-    def _remember_unique(self, observed: Observed) -> None:
-        """What the controller compares across workers: traceIds (E4), started job ids (L9)."""
-        where = (observed.operation_id, observed.status, observed.trace_id)
-        if observed.trace_id:
-            self.recorder.saw("traceIds", observed.trace_id, *where)
-        job_id = (observed.data or {}).get("id")
-        if observed.operation_id == "startProspectingJob" and isinstance(job_id, str):
-            self.recorder.saw("startedJobIds", job_id, *where)
-
-    def _track_job(self, observed: Observed) -> None:
-        job = observed.data if observed.operation_id in JOB_OPERATIONS else None
-        if job is not None and isinstance(job.get("id"), str):
-            status = job.get("status") if isinstance(job.get("status"), str) else None
-            self.recorder.track_job(job["id"], self._account_group(observed.url), status)
-            self.rails.jobs_open(
-                sum(1 for job in self.recorder.jobs.values() if job.status not in TERMINAL)
-            )
-
     def _account_group(self, url: str) -> str:
         marker = "/v1/accounts/"
         tail = urlsplit(url).path.split(marker, 1)[1] if marker in url else ""
         return unquote(tail.split("/", 1)[0]) or self.target.account_group_id
 
 
-_rails: Rails | None = None
-
-
-def run_rails(target: TargetConfig) -> Rails:
-    """This process's rails for the run: one gate for every layer that sends.
-
-    The ledger is the file the controller named (settings.ledger_path), so that xdist workers
-    and the controller share one budget and one rate; without it, this process's memory.
+def rails_for_run(target: TargetConfig) -> Rails:
+    """A gate for the run: one more sender on the run's ledger (settings.ledger_path), so that
+    xdist workers and the controller share one budget, one rate and every pause; without a
+    ledger, this process's memory. The layers that send from one process share one gate
+    (plugin/state.process_rails), whose weather that process's recorder carries; settle sends
+    on a gate of its own, whose weather is then what settle met.
     """
-    global _rails
-    if _rails is None or _rails.config != target:
-        path = ledger_path()
-        store = FileLedgerStore(path) if path else MemoryLedgerStore()
-        _rails = Rails(target, store=store)
-    return _rails
-
-
-_current: RunContext | None = None
-
-
-@contextmanager
-def active(context: RunContext) -> Iterator[RunContext]:
-    """`context` is the one the schemathesis checks report to while open; then the one before.
-
-    Restoring, not clearing: a pytest session run inside another (a test of the plugin) must
-    not leave the outer run without its context.
-    """
-    global _current
-    previous, _current = _current, context
-    try:
-        yield context
-    finally:
-        _current = previous
-
-
-def current() -> RunContext:
-    if _current is None:
-        raise RuntimeError("no conformance run is active: the pytest plugin activates one")
-    return _current
+    path = ledger_path()
+    store = FileLedgerStore(path) if path else MemoryLedgerStore()
+    return Rails(target, store=store)

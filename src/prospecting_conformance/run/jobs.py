@@ -72,7 +72,7 @@ def run_to_end(client: ProspectingClient, started: Observed, saved_search_id: st
     tracker = JobTracker(
         job_id(started), expected_source=SOURCE, expected_saved_search_id=saved_search_id
     )
-    raise_for_findings(tracker.observe(started))
+    raise_for_findings(tracker.follow(started))
     outcome = wait_for_terminal_status(
         client, job_id(started), tracker=tracker, poll_interval_s=POLL_INTERVAL_S
     )

@@ -125,7 +125,7 @@ class _Poll:
         self.last = observed
         outcome.observations.append(observed)
         outcome.findings += check_response(observed, self.client.spec, self.trace_ids)
-        outcome.findings += self.tracker.observe(observed)
+        outcome.findings += self.tracker.follow(observed)
         outcome.status = self.tracker.status
         stop, self.transient = _judge(observed, self.tracker, self.transient, self.max_retries)
         if observed.status in TRANSIENT_STATUSES:

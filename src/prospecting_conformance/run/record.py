@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prospecting_conformance.core.findings import Finding, FindingKey
+from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.run.replay import Step
 
 __all__ = ["RUN_UNIQUE", "RecordedFinding", "RunRecord", "Sighting", "TrackedJob"]
@@ -106,11 +107,9 @@ class RunRecord:
     generated_statuses: dict[str, Counter[int]] = field(default_factory=dict)
     links_covered: set[str] = field(default_factory=set)
     jobs: dict[str, TrackedJob] = field(default_factory=dict)
-    # The target's weather as the rails counted it ("operation status" -> responses).
-    weather: dict[str, Counter[str]] = field(
-        default_factory=lambda: {"retried": Counter(), "persisted": Counter()}
-    )
-    # Why the process could not do all it had to (see verdict.mark_incomplete).
+    # The target's weather as the rails counted it.
+    weather: Weather = field(default_factory=Weather)
+    # Why the process could not do all it had to (Recorder.mark_incomplete).
     incomplete: list[str] = field(default_factory=list)
     # By RUN_UNIQUE kind: value -> where it was first received. Each process judges its own;
     # merging compares the processes' (recorder.merge).
@@ -126,7 +125,7 @@ class RunRecord:
             "generatedStatuses": _counts_to_dict(self.generated_statuses),
             "linksCovered": sorted(self.links_covered),
             "jobs": {job_id: job.to_dict() for job_id, job in self.jobs.items()},
-            "weather": {kind: dict(counts) for kind, counts in self.weather.items()},
+            "weather": self.weather.to_dict(),
             "incomplete": list(self.incomplete),
             **{
                 kind: {value: where.to_list() for value, where in values.items()}
@@ -142,7 +141,7 @@ class RunRecord:
             generated_statuses=_counts_from_dict(data["generatedStatuses"]),
             links_covered=set(data["linksCovered"]),
             jobs={job_id: TrackedJob.from_dict(job) for job_id, job in data["jobs"].items()},
-            weather={kind: Counter(counts) for kind, counts in data["weather"].items()},
+            weather=Weather.from_dict(data["weather"]),
             incomplete=list(data["incomplete"]),
             seen={
                 kind: {value: Sighting(*where) for value, where in data[kind].items()}

@@ -4,6 +4,10 @@ Every response the suite receives (from its own client or from schemathesis) pas
 one recorder, so that the reports, the coverage matrix, the reachability gate and the final
 "no job left running" check all read the same facts. Under pytest-xdist each worker keeps its
 own recorder and hands its record (record.py) to the controller, which merges them (`merge`).
+
+One entry point per thing recorded, each taking the lock once: a response
+(`record_response`: its exchange, status, unique values and job), findings (`record`), a
+link followed (`cover_link`), a reason the process is incomplete (`mark_incomplete`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from pathlib import Path
 
-from prospecting_conformance.core.findings import Exchange, Finding, FindingKey
+from prospecting_conformance.core.findings import Finding, FindingKey
+from prospecting_conformance.core.observed import Observed
+from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.run.record import (
     RUN_UNIQUE,
     RecordedFinding,
@@ -25,6 +31,8 @@ from prospecting_conformance.run.replay import Seen, chain
 
 # Exchanges kept for the current test: a generated test sends hundreds, a chain needs a few.
 HISTORY = 400
+# The operations whose answers carry a job the run must see end.
+JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
 __all__ = ["Recorder", "merge"]
 
@@ -32,7 +40,7 @@ __all__ = ["Recorder", "merge"]
 class Recorder:
     """Thread-safe store of one process's observations."""
 
-    def __init__(self) -> None:
+    def __init__(self, weather: Weather | None = None) -> None:
         self._lock = threading.Lock()
         self.findings: dict[FindingKey, RecordedFinding] = {}
         self.statuses: dict[str, Counter[int]] = {}
@@ -42,12 +50,12 @@ class Recorder:
         # What must be unique across the run, by kind: value -> where it was first received.
         # Each process judges its own; the controller compares the workers' (merge).
         self.seen: dict[str, dict[str, Sighting]] = {kind: {} for kind in RUN_UNIQUE}
-        # The target's weather as the rails counted it ("operation status" -> responses).
-        self.weather: dict[str, Counter[str]] = {"retried": Counter(), "persisted": Counter()}
+        # The target's weather, as this process's rails count it (the very same value).
+        self.weather = weather if weather is not None else Weather()
         self._current_test = ""
         # The current test's exchanges, from which a finding's steps are cut.
         self._history: deque[Seen] = deque(maxlen=HISTORY)
-        # Why this process could not do all it had to (see verdict.mark_incomplete).
+        # Why this process could not do all it had to (mark_incomplete).
         self.incomplete: list[str] = []
 
     @property
@@ -61,24 +69,36 @@ class Recorder:
                 self._history.clear()
             self._current_test = nodeid
 
-    def remember(self, operation_id: str, exchange: Exchange, at: float) -> None:
-        """Keep one exchange of the current test (a later finding may need its history)."""
-        with self._lock:
-            self._history.append(Seen(at, operation_id, exchange))
+    def record_response(
+        self, observed: Observed, account_group_id: str, *, at: float, generated: bool = False
+    ) -> None:
+        """One response the process received (at clock reading `at`): kept in the current
+        test's history (a later finding's steps), its status counted (also as a generated
+        case's), where its run-unique values were first seen (RUN_UNIQUE: its traceId, a
+        started job's id), and the job it carries, with its latest status.
 
-    def observe(self, operation_id: str, status: int, *, generated: bool = False) -> None:
+        The test that first saw a job is kept: a job left running by a test whose findings
+        are all known issues is part of those issues (verdict.judge).
+        """
+        operation_id, status = observed.operation_id, observed.status
+        where = Sighting(operation_id, status, self._current_test, observed.trace_id)
+        job = observed.data if operation_id in JOB_OPERATIONS else None
+        job_id = job.get("id") if job is not None else None
         with self._lock:
+            self._history.append(Seen(at, operation_id, observed.exchange))
             self.statuses.setdefault(operation_id, Counter())[status] += 1
             if generated:
                 self.generated_statuses.setdefault(operation_id, Counter())[status] += 1
-
-    def saw(
-        self, kind: str, value: str, operation_id: str, status: int, trace_id: str | None
-    ) -> None:
-        """Remember where a value that must be unique across the run (RUN_UNIQUE) was seen."""
-        with self._lock:
-            where = Sighting(operation_id, status, self.current_test, trace_id)
-            self.seen[kind].setdefault(value, where)
+            if observed.trace_id:
+                self.seen["traceIds"].setdefault(observed.trace_id, where)
+            if not isinstance(job_id, str):
+                return
+            if operation_id == "startProspectingJob":
+                self.seen["startedJobIds"].setdefault(job_id, where)
+            tracked = self.jobs.setdefault(job_id, TrackedJob(account_group_id, self._current_test))
+            job_status = job.get("status") if job is not None else None
+            if isinstance(job_status, str):
+                tracked.status = job_status
 
     def record(self, findings: Iterable[Finding]) -> None:
         with self._lock:
@@ -92,6 +112,17 @@ class Recorder:
                 if self.current_test:
                     entry.tests.add(self.current_test)
 
+    def mark_incomplete(self, reason: str) -> None:
+        """This process could not do all the run had to (budget spent, a phase lost).
+
+        The verdict is then at best INCOMPLETE (exit 75): a new finding still makes it FAIL and
+        Ctrl-C still makes it INTERRUPTED. The reason travels to the controller in the record,
+        where `merge` keeps each reason once.
+        """
+        with self._lock:
+            if reason not in self.incomplete:
+                self.incomplete.append(reason)
+
     def keys_for_test(self, nodeid: str) -> list[FindingKey]:
         """The distinct findings recorded while `nodeid` ran."""
         with self._lock:
@@ -100,17 +131,6 @@ class Recorder:
     def cover_link(self, link: str) -> None:
         with self._lock:
             self.links_covered.add(link)
-
-    def track_job(self, job_id: str, account_group_id: str, status: str | None) -> None:
-        """Remember a job the run started (or saw), with its latest status.
-
-        The test that first saw it is kept: a job left running by a test whose findings are
-        all known issues is part of those issues (verdict.judge).
-        """
-        with self._lock:
-            job = self.jobs.setdefault(job_id, TrackedJob(account_group_id, self.current_test))
-            if status is not None:
-                job.status = status
 
     def snapshot(self) -> RunRecord:
         """What this process recorded so far, as a record of its own (later calls do not
@@ -128,7 +148,7 @@ class Recorder:
                     job_id: TrackedJob(job.account_group_id, job.test, job.status)
                     for job_id, job in self.jobs.items()
                 },
-                weather={kind: Counter(counts) for kind, counts in self.weather.items()},
+                weather=Weather(Counter(self.weather.retried), Counter(self.weather.persisted)),
                 incomplete=list(self.incomplete),
                 seen={kind: dict(values) for kind, values in self.seen.items()},
             )
@@ -163,8 +183,7 @@ def merge(parts: Iterable[RunRecord]) -> RunRecord:
         for job_id, job in part.jobs.items():
             _merge_job(merged.jobs, job_id, job)
         merged.incomplete += [r for r in part.incomplete if r not in merged.incomplete]
-        for kind, counts in part.weather.items():
-            merged.weather[kind].update(counts)
+        merged.weather.add(part.weather)
     return merged
 
 

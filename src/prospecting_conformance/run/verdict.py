@@ -11,8 +11,9 @@ pytest's own exit status, which knows nothing of baselines or of jobs.
     PASS           0  everything the run exercised held, known issues aside
 
 The other exit statuses stop a run before it judges anything: 78 misconfigured, 69 target
-down (`preflight.py`). Other code marks the run incomplete with `mark_incomplete(reason)`:
-the reason travels with the process's recorder to the controller and into the summary.
+down (`preflight.py`). Code that runs in a test process marks the run incomplete on its
+recorder (`Recorder.mark_incomplete`): the reason travels in the process's record to the
+controller, where the records are merged, and into the summary.
 """
 
 from __future__ import annotations
@@ -32,9 +33,7 @@ __all__ = [
     "LeftJob",
     "Outcome",
     "Verdict",
-    "incomplete_reasons",
     "judge",
-    "mark_incomplete",
 ]
 
 # Before any judging, preflight.py stops a run with one of these (sysexits.h EX_CONFIG and
@@ -68,11 +67,13 @@ _EXIT_STATUS = {
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one test ended, with the findings recorded while it ran."""
+    """How one test ended, with the findings recorded while it ran (and, failed, why)."""
 
     nodeid: str
     outcome: str  # passed | failed | skipped
     finding_keys: tuple[FindingKey, ...] = ()
+    # A failed test's message, for the summary's failed tests.
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,24 +182,3 @@ def _verdict(failed: bool, incomplete: Sequence[str], interrupted: bool) -> Verd
     if incomplete:
         return Verdict.INCOMPLETE
     return Verdict.PASS
-
-
-# --- marking the run incomplete ---------------------------------------------------------------
-
-_incomplete: list[str] = []
-
-
-def mark_incomplete(reason: str) -> None:
-    """Record that this process could not do all the run had to (budget spent, a phase lost).
-
-    The verdict is then at best INCOMPLETE (exit 75): a new finding still makes it FAIL and
-    Ctrl-C still makes it INTERRUPTED. Safe to call from any process of an xdist run: the
-    reasons travel to the controller in the recorder's dump.
-    """
-    if reason not in _incomplete:
-        _incomplete.append(reason)
-
-
-def incomplete_reasons() -> list[str]:
-    """This process's reasons, in the order they were marked."""
-    return list(_incomplete)

@@ -86,7 +86,7 @@ def cancelled(job_id: str = "job-1", **changes: Any) -> Observed:
 
 
 def rules(history: JobHistory, *answers: Observed) -> list[str]:
-    return [f.rule for observed in answers for f in history.observe(observed, GROUP)]
+    return [f.rule for observed in answers for f in history.judge(observed, GROUP)]
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_the_history_judges_each_answer_against_the_jobs_past(
 def test_a_vanished_job_finding_tells_its_history(history: JobHistory) -> None:
     rules(history, started(), polled(status="running", processed=3))
 
-    [finding] = history.observe(polled(http=404), GROUP)
+    [finding] = history.judge(polled(http=404), GROUP)
 
     assert "'queued'" in finding.message
     assert "'running' processed 3" in finding.message
@@ -182,4 +182,4 @@ def test_jobs_are_told_apart_by_account_group(history: JobHistory) -> None:
         "getProspectingJob", 404, None, url=f"{BASE_URL}/v1/accounts/ag-2/prospecting/job-1"
     )
 
-    assert history.observe(other, "ag-2") == []
+    assert history.judge(other, "ag-2") == []

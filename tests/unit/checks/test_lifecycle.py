@@ -81,16 +81,16 @@ def test_the_tracker_judges_successive_observations(
 ) -> None:
     tracker = JobTracker(expected_source="sales_navigator", expected_saved_search_id="ss-1")
 
-    findings = [f for body in bodies for f in tracker.observe(observe(GET, 200, body))]
+    findings = [f for body in bodies for f in tracker.follow(observe(GET, 200, body))]
 
     assert {f.rule for f in findings} == rules, [f.describe() for f in findings]
 
 
 def test_an_illegal_transition_says_what_was_received_and_expected(observe: Observe) -> None:
     tracker = JobTracker("job-1")
-    tracker.observe(observe(GET, 200, job("completed", 10)))
+    tracker.follow(observe(GET, 200, job("completed", 10)))
 
-    [finding] = tracker.observe(observe(GET, 200, job("running", 10)))
+    [finding] = tracker.follow(observe(GET, 200, job("running", 10)))
 
     assert finding.message == (
         "Received status 'running' after 'completed'; expected 'completed' to stay: a terminal "
@@ -101,5 +101,5 @@ def test_an_illegal_transition_says_what_was_received_and_expected(observe: Obse
 def test_error_responses_are_not_job_observations(observe: Observe) -> None:
     tracker = JobTracker("job-1")
 
-    assert tracker.observe(observe(GET, 404, {"success": False})) == []
+    assert tracker.follow(observe(GET, 404, {"success": False})) == []
     assert tracker.status is None

@@ -28,7 +28,9 @@ from schemathesis.generation.meta import (
 
 from prospecting_conformance.core.findings import ConformanceError
 from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
-from prospecting_conformance.run.context import RunContext, active
+from prospecting_conformance.fuzz.transport import railed_schema, sending_for
+from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 
@@ -52,22 +54,22 @@ UNDECLARED_METHOD = CaseMetadata(
 )
 
 
-@pytest.fixture
-def run_context(
-    config: TargetConfig, spec: Spec, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[RunContext]:
-    """The run the checks report to, active as the plugin makes it."""
-    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
-    context = RunContext(target=config, spec=spec, seed=7)
-    with active(context):
-        yield context
-
-
 @pytest.fixture(scope="module")
 def list_case(spec: Spec) -> Any:
     """A generated case for the saved-search list, from the coverage phase's undeclared methods."""
-    operation = schemathesis.openapi.from_dict(spec.document).find_operation_by_id(LIST)
+    schema = railed_schema(schemathesis.openapi.from_dict(spec.document))
+    operation = schema.find_operation_by_id(LIST)
     return operation.Case(path_parameters={"accountGroupId": "ag-1"}, _meta=UNDECLARED_METHOD)
+
+
+@pytest.fixture
+def run_context(
+    config: TargetConfig, spec: Spec, rails: Rails, list_case: Any
+) -> Iterator[RunContext]:
+    """The run the checks report to, bound to the case's schema as the generated tests bind it."""
+    context = RunContext(target=config, spec=spec, seed=7, rails=rails)
+    with sending_for(list_case.operation.schema, context):
+        yield context
 
 
 def answer(
@@ -208,15 +210,16 @@ def test_an_adapted_check_that_passes_says_nothing(
 
 
 def test_a_known_issue_is_recorded_and_does_not_fail_the_case(
-    config: TargetConfig, spec: Spec, list_case: Any, monkeypatch: pytest.MonkeyPatch
+    config: TargetConfig, spec: Spec, rails: Rails, list_case: Any
 ) -> None:
     # Given a run whose baseline knows S4 on every operation
-    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
-    context = RunContext(target=config, spec=spec, seed=7, known_issue=lambda key: key[0] == "S4")
+    context = RunContext(
+        target=config, spec=spec, seed=7, rails=rails, known_issue=lambda key: key[0] == "S4"
+    )
     response = answer(config, list_case, 405, {}, method="TRACE")
 
     # When the undeclared-method check meets it again
-    with active(context):
+    with sending_for(list_case.operation.schema, context):
         verdict = FUZZ_CHECKS["prospecting_s4_unsupported_method"](None, response, list_case)
 
     # Then the case goes on, and the known issue is still in the record

@@ -15,7 +15,6 @@ from prospecting_conformance.fuzz.loading import (
     security_scheme,
     unexpected_methods,
 )
-from prospecting_conformance.rails.gate import Rails
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 
@@ -77,7 +76,7 @@ def test_write_operations_are_fuzzed_only_with_writes_on(
 ) -> None:
     target = dataclasses.replace(config, allow_writes=allow_writes)
 
-    schema = fuzz_schema(target, spec, seed=1, rails=Rails(target))
+    schema = fuzz_schema(target, spec, seed=1)
 
     assert fuzzed_operations(spec, target) == operations
     loaded = [result.ok().definition.raw["operationId"] for result in schema.get_all_operations()]
@@ -89,7 +88,7 @@ def test_the_schema_sends_the_all_scopes_key_in_the_targets_header(
 ) -> None:
     target = dataclasses.replace(config, auth_header="Authorization", auth_prefix="Bearer ")
 
-    schema = fuzz_schema(target, spec, seed=1, rails=Rails(target))
+    schema = fuzz_schema(target, spec, seed=1)
 
     assert schema.config.headers == {"Authorization": f"Bearer {config.key_all.reveal()}"}
     assert list(schema.raw_schema["components"]["securitySchemes"].values()) == [

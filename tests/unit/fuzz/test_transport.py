@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -20,8 +21,14 @@ from requests.adapters import HTTPAdapter
 from schemathesis.engine import context as engine_context
 
 from prospecting_conformance.core.clock import FakeClock
-from prospecting_conformance.fuzz.transport import railed_engine_sessions, railed_schema
+from prospecting_conformance.fuzz.transport import (
+    railed_engine_sessions,
+    railed_schema,
+    run_of,
+    sending_for,
+)
 from prospecting_conformance.rails.gate import BudgetRefusal, Rails, WritesNotAllowed
+from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
 
@@ -71,6 +78,15 @@ def engine_config(spec: Spec) -> Any:
     return schemathesis.openapi.from_dict(spec.document).config
 
 
+def run_on(rails: Rails) -> RunContext:
+    return RunContext(target=rails.config, spec=rails.spec, seed=1, rails=rails)
+
+
+def sending_on(schema: Any, rails: Rails) -> AbstractContextManager[None]:
+    """`schema` sends for a run on `rails`, as the generated tests bind theirs."""
+    return sending_for(schema, run_on(rails))
+
+
 def case_for(schema: Any, operation_id: str) -> Any:
     operation = schema.find_operation_by_id(operation_id)
     if operation_id == START:
@@ -98,16 +114,46 @@ def test_the_railed_schema_and_its_clones_send_through_the_rails(
     clone: Callable[[Any], Any],
     session: Callable[[], requests.Session | None],
 ) -> None:
-    schema = clone(railed_schema(schemathesis.openapi.from_dict(spec.document), read_only_rails))
+    railed = railed_schema(schemathesis.openapi.from_dict(spec.document))
+    schema = clone(railed)
 
-    # A read is admitted, counted, and reaches the wire
-    case_for(schema, LIST).call(base_url=BASE_URL, session=session())
-    # A write, with writes off, is refused before it leaves
-    with pytest.raises(WritesNotAllowed):
-        case_for(schema, START).call(base_url=BASE_URL, session=session())
+    with sending_on(railed, read_only_rails):
+        # A read is admitted, counted, and reaches the wire
+        case_for(schema, LIST).call(base_url=BASE_URL, session=session())
+        # A write, with writes off, is refused before it leaves
+        with pytest.raises(WritesNotAllowed):
+            case_for(schema, START).call(base_url=BASE_URL, session=session())
 
     assert [request.url for request in wire] == [LIST_URL]
     assert read_only_rails.requests_sent == 1
+
+
+@SESSIONS
+def test_a_schema_bound_to_no_run_sends_nothing(
+    spec: Spec, wire: list[requests.PreparedRequest], session: Callable[[], requests.Session | None]
+) -> None:
+    # A schema is built before its run exists: until one is bound, no rails would stop it
+    schema = railed_schema(schemathesis.openapi.from_dict(spec.document))
+
+    with pytest.raises(RuntimeError, match="sends for no run"):
+        case_for(schema, LIST).call(base_url=BASE_URL, session=session())
+
+    assert wire == []
+
+
+def test_a_run_bound_inside_another_gives_the_outer_one_back(
+    spec: Spec, rails: Rails, read_only_rails: Rails
+) -> None:
+    # A pytest session run inside another (a test of the plugin) binds its own run and must
+    # not leave the outer run's schema without its run
+    schema = railed_schema(schemathesis.openapi.from_dict(spec.document))
+    outer, inner = run_on(rails), run_on(read_only_rails)
+    case = case_for(schema, LIST)
+
+    with sending_for(schema, outer):
+        with sending_for(schema, inner):
+            assert run_of(case) is inner
+        assert run_of(case) is outer
 
 
 def test_while_open_the_engines_sessions_send_through_the_rails(
@@ -179,10 +225,11 @@ def test_a_redirect_is_the_answer_not_followed(
         return adapter.build_response(request, answer)
 
     monkeypatch.setattr(HTTPAdapter, "send", redirect)
-    schema = railed_schema(schemathesis.openapi.from_dict(spec.document), rails)
+    schema = railed_schema(schemathesis.openapi.from_dict(spec.document))
 
     # When schemathesis sends a case
-    response = case_for(schema, LIST).call(base_url=BASE_URL, session=session())
+    with sending_on(schema, rails):
+        response = case_for(schema, LIST).call(base_url=BASE_URL, session=session())
 
     # Then the checks see the 307 and nothing went to where it pointed
     assert response.status_code == 307

@@ -76,9 +76,75 @@ def test_the_summary_reads_the_counts_by_operation_and_status() -> None:
     weather.note(LIST, 429, retried=False)
 
     assert weather.to_dict() == {
-        "retried": {"getProspectingJob 502": 2},
-        "persisted": {"listSalesNavigatorSavedSearches 429": 1},
+        "retries": 2,
+        "responses": [
+            {"operation": GET_JOB, "status": 502, "count": 2, "kind": "retried"},
+            {"operation": LIST, "status": 429, "count": 1, "kind": "persisted"},
+        ],
     }
+
+
+def weather_of(*notes: tuple[str, int, bool]) -> Weather:
+    weather = Weather()
+    for operation, status, again in notes:
+        weather.note(operation, status, retried=again)
+    return weather
+
+
+@pytest.mark.parametrize(
+    "weather",
+    [
+        pytest.param(Weather(), id="fair-weather"),
+        pytest.param(weather_of((LIST, 429, False)), id="persisted-only"),
+        pytest.param(
+            weather_of((GET_JOB, 429, True), (GET_JOB, 502, True), (LIST, 502, False)),
+            id="both-kinds",
+        ),
+        pytest.param(weather_of(("get prospect by id", 503, True)), id="spaces-in-the-operation"),
+    ],
+)
+def test_the_weather_reads_back_as_it_was_written(weather: Weather) -> None:
+    assert Weather.from_dict(weather.to_dict()) == weather
+
+
+def test_the_responses_are_listed_by_kind_then_operation_and_status() -> None:
+    weather = weather_of((LIST, 429, True), (GET_JOB, 502, True), (GET_JOB, 429, True))
+
+    listed = [(r["operation"], r["status"]) for r in weather.to_dict()["responses"]]
+
+    assert listed == [(GET_JOB, 429), (GET_JOB, 502), (LIST, 429)]
+
+
+def test_weather_from_several_processes_adds_up() -> None:
+    merged = weather_of((GET_JOB, 429, True))
+
+    merged.add(weather_of((GET_JOB, 429, True), (LIST, 502, False)))
+
+    assert merged == weather_of((GET_JOB, 429, True), (GET_JOB, 429, True), (LIST, 502, False))
+
+
+@pytest.mark.parametrize(
+    ("weather", "line"),
+    [
+        pytest.param(
+            weather_of(*[(GET_JOB, 429, True)] * 3),
+            "3 retries; 429 x3 on getProspectingJob",
+            id="retried",
+        ),
+        pytest.param(
+            weather_of((GET_JOB, 429, False)),
+            "0 retries; 429 x1 on getProspectingJob (still failing after the last attempt)",
+            id="persisted-is-said-to-be-still-failing",
+        ),
+        pytest.param(
+            weather_of(*[(GET_JOB, 429, True)] * 3, ("startProspectingJob", 502, True)),
+            "4 retries; 429 x3 on getProspectingJob; 502 x1 on startProspectingJob",
+            id="responses-in-order-separated-by-semicolons",
+        ),
+    ],
+)
+def test_the_weather_in_one_line_for_the_terminal(weather: Weather, line: str) -> None:
+    assert weather.describe() == line
 
 
 def test_weather_is_counted_not_printed(capsys: pytest.CaptureFixture[str]) -> None:

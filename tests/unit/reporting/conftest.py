@@ -11,11 +11,13 @@ from collections import Counter
 import pytest
 
 from prospecting_conformance.core.findings import Exchange, Finding
+from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import Summary
-from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
+from prospecting_conformance.reporting.summary import RunFacts, build_summary
 from prospecting_conformance.run.record import RecordedFinding, RunRecord
 from prospecting_conformance.run.replay import Step
+from prospecting_conformance.run.verdict import Outcome
 from prospecting_conformance.spec.model import Spec
 
 CANCEL = Exchange(
@@ -41,7 +43,7 @@ def faulted_summary(spec: Spec) -> Summary:
             RecordedFinding(P1, 1, {"t::lookup"}),
         ],
         statuses={"cancelProspectingJob": Counter({409: 2})},
-        weather={"retried": Counter({"getProspectingJob 429": 3}), "persisted": Counter()},
+        weather=Weather(retried=Counter({("getProspectingJob", 429): 3})),
     )
     facts = RunFacts(
         base_url="http://127.0.0.1:8080",
@@ -52,7 +54,7 @@ def faulted_summary(spec: Spec) -> Summary:
         started_at="2026-11-26T00:00:00+00:00",
         finished_at="2026-11-26T00:00:09+00:00",
         command="python -m pytest tests/conformance",
-        outcomes=[ItemOutcome("t::cancel", "failed", (L4.key,), "E L4")],
+        outcomes=[Outcome("t::cancel", "failed", (L4.key,), "E L4")],
         seconds_to_first_failure=1.5,
         notes=["writes are off"],
     )

@@ -16,7 +16,7 @@ from prospecting_conformance.reporting.latency import latency_summary
 def test_findings_are_grouped_under_their_rule_in_the_summarys_order(
     faulted_summary: Summary,
 ) -> None:
-    html = render_html(faulted_summary)
+    html = render_html(faulted_summary.to_dict())
 
     assert re.findall(r'<section class="rule" id="rule-(\w+)">', html) == ["L4", "P1"]
     assert re.findall(r'data-rule="(\w+)"', html) == ["L4", "P1"]
@@ -41,7 +41,7 @@ def test_findings_are_grouped_under_their_rule_in_the_summarys_order(
     ],
 )
 def test_what_the_report_shows(faulted_summary: Summary, shown: str, why: str) -> None:
-    assert shown in render_html(faulted_summary), why
+    assert shown in render_html(faulted_summary.to_dict()), why
 
 
 def test_what_the_target_sent_is_text_not_markup(faulted_summary: Summary) -> None:
@@ -51,14 +51,14 @@ def test_what_the_target_sent_is_text_not_markup(faulted_summary: Summary) -> No
         faulted_summary, findings=[replace(l4, recorded=replace(l4.recorded, finding=hostile))]
     )
 
-    html = render_html(summary)
+    html = render_html(summary.to_dict())
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_a_run_without_findings_says_none(faulted_summary: Summary) -> None:
-    html = render_html(replace(faulted_summary, findings=[]))
+    html = render_html(replace(faulted_summary, findings=[]).to_dict())
 
     assert '<h2 id="findings">Findings (0)</h2>\n<p>None.</p>' in html
 
@@ -67,7 +67,7 @@ def test_each_finding_links_to_its_draft(faulted_summary: Summary) -> None:
     l4 = faulted_summary.findings[0].finding
     drafts = {l4.key: "001-L4-cancelProspectingJob.md"}
 
-    html = render_html(faulted_summary, drafts=drafts)
+    html = render_html(faulted_summary.to_dict(), drafts=drafts)
 
     assert re.findall(r'<a class="draft" href="([^"]+)"', html) == [
         "regressions/001-L4-cancelProspectingJob.md"
@@ -79,7 +79,7 @@ def test_the_jobs_left_running_are_listed(faulted_summary: Summary) -> None:
         faulted_summary, jobs_left_running=["job-7 (ag-1)"], known_jobs_left_running=["job-8"]
     )
 
-    html = render_html(summary)
+    html = render_html(summary.to_dict())
 
     assert '<h2 id="jobs-left-running">Jobs left running (2)</h2>' in html
     assert "<li><code>job-7 (ag-1)</code></li>" in html
@@ -92,10 +92,10 @@ def test_the_latency_table_shows_the_change_since_the_baseline(faulted_summary: 
         faulted_summary, latency=latency.since({"getProspectingJob": {"p50Ms": 5, "p95Ms": 4}})
     )
 
-    html = render_html(summary)
+    html = render_html(summary.to_dict())
 
     assert '<section id="latency">' in html
     assert "<td><b>getProspectingJob</b></td><td>1</td>" in html
     assert "<td>4.0 (-1)</td>" in html
     assert "in parentheses, the change since the baseline" in html
-    assert '<section id="latency">' not in render_html(faulted_summary)
+    assert '<section id="latency">' not in render_html(faulted_summary.to_dict())

@@ -16,10 +16,11 @@ import pytest
 
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.reporting.baseline import Baseline
-from prospecting_conformance.reporting.summary import ItemOutcome, RunFacts, build_summary
+from prospecting_conformance.reporting.summary import RunFacts, build_summary
 from prospecting_conformance.run.record import RunRecord, TrackedJob
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.run.settle import UnsettledJob
+from prospecting_conformance.run.verdict import Outcome
 from prospecting_conformance.spec.model import Spec
 
 
@@ -34,7 +35,7 @@ def _record(*findings: Finding) -> RunRecord:
     return recorder.snapshot()
 
 
-def _facts(*outcomes: ItemOutcome, left_running: tuple[UnsettledJob, ...] = ()) -> RunFacts:
+def _facts(*outcomes: Outcome, left_running: tuple[UnsettledJob, ...] = ()) -> RunFacts:
     return RunFacts(
         base_url="http://127.0.0.1:1",
         embedded=True,
@@ -50,7 +51,7 @@ def _facts(*outcomes: ItemOutcome, left_running: tuple[UnsettledJob, ...] = ()) 
 
 
 L5 = ("L5", "cancelProspectingJob", 200)
-FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
+FAILED_ON_L5 = Outcome("t::cancel", "failed", (L5,))
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
             id="known-finding-passes",
         ),
         pytest.param(
-            [FAILED_ON_L5, ItemOutcome("t::gate", "failed", ())],
+            [FAILED_ON_L5, Outcome("t::gate", "failed", ())],
             [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
             (),
             "fail",
@@ -74,7 +75,7 @@ FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
             id="failure-without-finding-fails-even-with-a-baseline",
         ),
         pytest.param(
-            [ItemOutcome("t::ok", "passed")],
+            [Outcome("t::ok", "passed")],
             [],
             (UnsettledJob("job-1", "ag-1", "running"),),
             "fail",
@@ -90,7 +91,7 @@ FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
             id="job-left-by-a-known-findings-test-is-that-finding",
         ),
         pytest.param(
-            [FAILED_ON_L5, ItemOutcome("t::other", "passed")],
+            [FAILED_ON_L5, Outcome("t::other", "passed")],
             [{"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}],
             (UnsettledJob("job-2", "ag-1", "running"),),
             "fail",
@@ -102,7 +103,7 @@ FAILED_ON_L5 = ItemOutcome("t::cancel", "failed", (L5,))
 def test_the_verdict(
     spec: Spec,
     tmp_path: Path,
-    outcomes: list[ItemOutcome],
+    outcomes: list[Outcome],
     baseline_entries: list[dict[str, str]],
     left_running: tuple[UnsettledJob, ...],
     verdict: str,
@@ -159,7 +160,7 @@ def test_a_job_that_ignored_settles_cancel_is_the_known_cancel_finding(
     )
     record = _record(_finding(*L3))
     record.jobs = {"job-3": TrackedJob("ag-1", "t::ok", "running")}
-    outcomes = [ItemOutcome("t::ok", "passed"), ItemOutcome("t::cancel", "failed", (L3,))]
+    outcomes = [Outcome("t::ok", "passed"), Outcome("t::cancel", "failed", (L3,))]
 
     # When settle's cancel left the job running (or could not reach it)
     summary = build_summary(
@@ -183,11 +184,9 @@ HAND_ENTRY = {"rule": "P1", "operation": "getProspectByProviderId", "ticket": "T
 @pytest.mark.parametrize(
     ("entry", "outcomes", "statuses", "fixed"),
     [
+        pytest.param(WRITTEN_ENTRY, [Outcome("t::cancel", "passed")], {}, True, id="test-passed"),
         pytest.param(
-            WRITTEN_ENTRY, [ItemOutcome("t::cancel", "passed")], {}, True, id="test-passed"
-        ),
-        pytest.param(
-            WRITTEN_ENTRY, [ItemOutcome("t::cancel", "skipped")], {}, False, id="test-skipped"
+            WRITTEN_ENTRY, [Outcome("t::cancel", "skipped")], {}, False, id="test-skipped"
         ),
         pytest.param(WRITTEN_ENTRY, [], {}, False, id="test-not-run"),
         pytest.param(
@@ -204,7 +203,7 @@ def test_a_baseline_entry_is_fixed_only_when_the_run_exercised_it(
     spec: Spec,
     tmp_path: Path,
     entry: dict[str, Any],
-    outcomes: list[ItemOutcome],
+    outcomes: list[Outcome],
     statuses: dict[str, Counter[int]],
     fixed: bool,
 ) -> None:
@@ -232,7 +231,7 @@ def test_an_entry_for_a_skipped_rule_is_not_exercised_never_fixed(
     entry = {"rule": "L5", "operation": "cancelProspectingJob", "ticket": "T-1"}
     path = tmp_path / "baseline.json"
     path.write_text(json.dumps({"entries": [entry]}))
-    facts = _facts(ItemOutcome("t::cancel", "passed"))
+    facts = _facts(Outcome("t::cancel", "passed"))
     facts.skipped_rules = ("L5",)
     record = _record()
     record.statuses = {"cancelProspectingJob": Counter({200: 1})}
@@ -276,7 +275,7 @@ def test_an_expired_entry_knows_nothing_and_is_listed_as_expired(
 )
 def test_incomplete_and_interrupted_runs_never_pass(
     spec: Spec,
-    outcomes: list[ItemOutcome],
+    outcomes: list[Outcome],
     incomplete: list[str],
     interrupted: bool,
     verdict: str,

@@ -1,4 +1,5 @@
-"""RunContext.observe: one response through the checks, the job history and the recorder.
+"""RunContext.judge_and_record: one response through the checks, the job history and the
+recorder.
 
 Every response of a run, whoever sent it, passes here once: judged by the envelope and spec
 rules and, for a job, against everything the run saw of that job; counted, remembered for a
@@ -15,7 +16,8 @@ import pytest
 
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
-from prospecting_conformance.run.context import RunContext, active, current
+from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.run.record import Sighting, TrackedJob
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
@@ -87,9 +89,8 @@ def json_array(config: TargetConfig) -> Observed:
 
 
 @pytest.fixture
-def context(config: TargetConfig, spec: Spec, monkeypatch: pytest.MonkeyPatch) -> RunContext:
-    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
-    made = RunContext(target=config, spec=spec, seed=7)
+def context(config: TargetConfig, spec: Spec, rails: Rails) -> RunContext:
+    made = RunContext(target=config, spec=spec, seed=7, rails=rails)
     made.recorder.current_test = "test_x"
     return made
 
@@ -97,7 +98,7 @@ def context(config: TargetConfig, spec: Spec, monkeypatch: pytest.MonkeyPatch) -
 def test_a_conformant_response_is_counted_and_remembered_without_a_finding(
     context: RunContext, config: TargetConfig
 ) -> None:
-    findings = context.observe(listed(config))
+    findings = context.judge_and_record(listed(config))
 
     assert findings == []
     assert context.recorder.statuses == {LIST: {200: 1}}
@@ -107,7 +108,7 @@ def test_a_conformant_response_is_counted_and_remembered_without_a_finding(
 
 
 def test_a_generated_response_is_counted_apart(context: RunContext, config: TargetConfig) -> None:
-    context.observe(listed(config), generated=True)
+    context.judge_and_record(listed(config), generated=True)
 
     assert context.recorder.generated_statuses == {LIST: {200: 1}}
 
@@ -115,7 +116,7 @@ def test_a_generated_response_is_counted_apart(context: RunContext, config: Targ
 def test_a_broken_envelope_is_returned_and_recorded_once(
     context: RunContext, config: TargetConfig
 ) -> None:
-    findings = context.observe(json_array(config))
+    findings = context.judge_and_record(json_array(config))
 
     assert {f.rule for f in findings} == {"E1", "S2"}
     recorded = context.recorder.findings
@@ -129,13 +130,13 @@ def test_a_broken_envelope_is_returned_and_recorded_once(
 def test_a_started_job_is_tracked_in_its_account_group_until_it_ends(
     context: RunContext, config: TargetConfig
 ) -> None:
-    context.observe(started(config))
+    context.judge_and_record(started(config))
     assert context.recorder.jobs == {"job-1": TrackedJob(GROUP, "test_x", "queued")}
     sighting = context.recorder.seen["startedJobIds"]["job-1"]
     assert (sighting.operation, sighting.status) == (START, 202)
 
     ended = ok(job("job-1", "completed"), "t-get")
-    context.observe(response(config, GET, "GET", "/prospecting/job-1", 200, ended))
+    context.judge_and_record(response(config, GET, "GET", "/prospecting/job-1", 200, ended))
 
     assert context.recorder.jobs["job-1"].status == "completed"
     assert [record.job_id for record in context.jobs.jobs()] == ["job-1"]
@@ -144,7 +145,7 @@ def test_a_started_job_is_tracked_in_its_account_group_until_it_ends(
 def test_a_job_that_vanishes_is_judged_by_the_job_history(
     context: RunContext, config: TargetConfig
 ) -> None:
-    context.observe(started(config))
+    context.judge_and_record(started(config))
     gone = json.dumps(
         {
             "success": False,
@@ -154,7 +155,9 @@ def test_a_job_that_vanishes_is_judged_by_the_job_history(
         }
     )
 
-    findings = context.observe(response(config, GET, "GET", "/prospecting/job-1", 404, gone))
+    findings = context.judge_and_record(
+        response(config, GET, "GET", "/prospecting/job-1", 404, gone)
+    )
 
     assert [f.rule for f in findings] == ["L1"]
     assert "job-1" in findings[0].message
@@ -163,19 +166,20 @@ def test_a_job_that_vanishes_is_judged_by_the_job_history(
 def test_observing_records_what_it_found_and_never_raises(
     context: RunContext, config: TargetConfig
 ) -> None:
-    findings = context.observe(json_array(config))
+    findings = context.judge_and_record(json_array(config))
 
     assert {f.rule for f in findings} == {"E1", "S2"}
     assert {key[0] for key in context.recorder.findings} == {"E1", "S2"}
 
 
 def test_a_rule_the_run_skips_is_neither_recorded_nor_new(
-    config: TargetConfig, spec: Spec, monkeypatch: pytest.MonkeyPatch
+    config: TargetConfig, spec: Spec, rails: Rails
 ) -> None:
-    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
-    context = RunContext(target=config, spec=spec, seed=1, skipped_rules=frozenset({"S2"}))
+    context = RunContext(
+        target=config, spec=spec, seed=1, rails=rails, skipped_rules=frozenset({"S2"})
+    )
 
-    findings = context.observe(json_array(config))
+    findings = context.judge_and_record(json_array(config))
 
     assert {f.rule for f in findings} == {"E1"}
     assert {key[0] for key in context.recorder.findings} == {"E1"}
@@ -193,15 +197,15 @@ def test_a_rule_the_run_skips_is_neither_recorded_nor_new(
 def test_a_finding_is_new_unless_known_or_skipped(
     config: TargetConfig,
     spec: Spec,
-    monkeypatch: pytest.MonkeyPatch,
+    rails: Rails,
     key: tuple[str, str, int],
     new: bool,
 ) -> None:
-    monkeypatch.delenv("PROSPECTING_RAILS_LEDGER", raising=False)
     context = RunContext(
         target=config,
         spec=spec,
         seed=1,
+        rails=rails,
         known_issue=lambda found: found[0] == "E4",
         skipped_rules=frozenset({"S2"}),
     )
@@ -220,18 +224,6 @@ def test_a_finding_handed_on_again_is_recorded_once_and_an_equal_one_again(
     context.record([twin])
 
     assert context.recorder.findings[finding.key].count == 2
-
-
-def test_a_context_made_active_inside_another_gives_the_outer_one_back(
-    context: RunContext, config: TargetConfig, spec: Spec
-) -> None:
-    # Made after `context`, whose fixture keeps the run's rails ledger out of this test.
-    inner = RunContext(target=config, spec=spec, seed=2)
-
-    with active(context):
-        with active(inner):
-            assert current() is inner
-        assert current() is context
 
 
 @pytest.mark.parametrize(
@@ -256,6 +248,6 @@ def test_a_context_made_active_inside_another_gives_the_outer_one_back(
 def test_identity_and_redirects_are_judged_on_every_response(
     context: RunContext, config: TargetConfig, observed: Any, rule: str
 ) -> None:
-    findings = context.observe(observed(config))
+    findings = context.judge_and_record(observed(config))
 
     assert rule in {f.rule for f in findings}

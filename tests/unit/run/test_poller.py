@@ -98,10 +98,10 @@ def test_a_job_cancelled_mid_way_stays_cancelled(
     api.get(JOB_PATH).mock(side_effect=[running(4), done("cancelled", 4), done("cancelled", 4)])
     api.post(f"{JOB_PATH}/cancel").mock(side_effect=[done("cancelled", 4)])
     tracker = JobTracker("job-1")
-    tracker.observe(client.get_job("job-1"))
+    tracker.follow(client.get_job("job-1"))
 
     # When it is cancelled, then polled
-    assert tracker.observe(client.cancel_job("job-1")) == []
+    assert tracker.follow(client.cancel_job("job-1")) == []
     outcome = wait_for_terminal_status(client, "job-1", deadline_s=30, tracker=tracker)
     again = wait_for_terminal_status(client, "job-1", deadline_s=30, tracker=tracker)
 
@@ -117,7 +117,7 @@ def test_a_cancelled_job_that_runs_again_is_caught(
     api.post(f"{JOB_PATH}/cancel").mock(side_effect=[done("cancelled", 4)])
     api.get(JOB_PATH).mock(side_effect=[running(4), done("completed", 4)])
     tracker = JobTracker("job-1")
-    tracker.observe(client.cancel_job("job-1"))
+    tracker.follow(client.cancel_job("job-1"))
 
     # When a later poll shows it running
     outcome = wait_for_terminal_status(client, "job-1", deadline_s=30, tracker=tracker)

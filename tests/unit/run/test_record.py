@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from prospecting_conformance.core.findings import Exchange, Finding
+from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.run.record import RecordedFinding, RunRecord, Sighting, TrackedJob
 from prospecting_conformance.run.replay import Step
 
@@ -68,10 +69,10 @@ L1 = Finding("L1", "startProspectingJob", "no Location header", 202, "t-1", STAR
         ),
         pytest.param(
             RunRecord(
-                weather={
-                    "retried": Counter({"getProspectingJob 429": 3}),
-                    "persisted": Counter({"startProspectingJob 502": 1}),
-                }
+                weather=Weather(
+                    retried=Counter({("getProspectingJob", 429): 3}),
+                    persisted=Counter({("startProspectingJob", 502): 1}),
+                )
             ),
             id="weather",
         ),

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from prospecting_conformance.core.findings import Exchange, Finding
+from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.run.record import RecordedFinding, RunRecord, Sighting, TrackedJob
 from prospecting_conformance.run.recorder import Recorder, merge
 
@@ -21,18 +23,47 @@ START = Exchange(
     '{"savedSearchId": "ss-1"}',
     202,
     {"content-type": "application/json"},
-    '{"success": true, "data": {"id": "job-1", "status": "queued"}}',
+    '{"success": true, "data": {"id": "job-1", "status": "queued"}, "traceId": "t-1"}',
 )
 CANCEL = Exchange("POST", f"{JOBS}/job-1/cancel", {}, None, 409, {}, '{"success": false}')
+
+
+def received(operation_id: str, exchange: Exchange) -> Observed:
+    """The response of `exchange`, as the run context hands it to the recorder."""
+    return Observed.build(
+        operation_id,
+        exchange.method,
+        exchange.url,
+        exchange.status,
+        exchange.response_headers,
+        exchange.response_body,
+        exchange.request_headers,
+        exchange.request_body,
+    )
+
+
+def listed(trace_id: str) -> Observed:
+    body = {"success": True, "data": {"items": []}, "error": None, "traceId": trace_id}
+    return received(
+        "listSalesNavigatorSavedSearches",
+        Exchange("GET", f"{JOBS}/../saved-searches", {}, None, 200, {}, json.dumps(body)),
+    )
+
+
+def started(job_id: str, trace_id: str) -> Observed:
+    body = {"success": True, "data": {"id": job_id, "status": "queued"}, "traceId": trace_id}
+    return received(
+        "startProspectingJob", Exchange("POST", JOBS, {}, None, 202, {}, json.dumps(body))
+    )
 
 
 def worker(test: str, *trace_ids: str, job_ids: tuple[str, ...] = ()) -> RunRecord:
     recorder = Recorder()
     recorder.current_test = test
     for trace_id in trace_ids:
-        recorder.saw("traceIds", trace_id, "listSalesNavigatorSavedSearches", 200, trace_id)
+        recorder.record_response(listed(trace_id), "ag-1", at=0.0)
     for job_id in job_ids:
-        recorder.saw("startedJobIds", job_id, "startProspectingJob", 202, f"trace-of-{job_id}")
+        recorder.record_response(started(job_id, f"{test}-start-{job_id}"), "ag-1", at=0.0)
     return recorder.snapshot()
 
 
@@ -47,14 +78,11 @@ def busy_recorder() -> Recorder:
     """A recorder that saw a little of everything, a finding with its steps included."""
     recorder = Recorder()
     recorder.current_test = "t::cancel"
-    recorder.remember("startProspectingJob", START, at=1.0)
-    recorder.remember("cancelProspectingJob", CANCEL, at=1.5)
-    recorder.observe("startProspectingJob", 202, generated=True)
-    recorder.observe("cancelProspectingJob", 409)
-    recorder.saw("traceIds", "t-1", "startProspectingJob", 202, "t-1")
+    recorder.record_response(received("startProspectingJob", START), "ag-1", at=1.0, generated=True)
+    recorder.record_response(received("cancelProspectingJob", CANCEL), "ag-1", at=1.5)
     recorder.cover_link("StartToGet")
-    recorder.track_job("job-1", "ag-1", "queued")
-    recorder.weather["retried"]["getProspectingJob 429"] += 2
+    recorder.weather.note("getProspectingJob", 429, retried=True)
+    recorder.weather.note("getProspectingJob", 429, retried=True)
     recorder.incomplete.append("budget spent")
     l4 = Finding("L4", "cancelProspectingJob", "cancel again is 409", 409, "t-2", CANCEL)
     recorder.record([l4, Finding("S3", "cancelProspectingJob", "m", 409, "t-2", CANCEL)])
@@ -120,7 +148,10 @@ def test_a_snapshot_does_not_move_with_the_recorder() -> None:
     recorder = busy_recorder()
     snapshot = recorder.snapshot()
 
-    recorder.track_job("job-1", "ag-1", "cancelled")
+    cancelled = START.response_body.replace("queued", "cancelled")
+    recorder.record_response(
+        received("getProspectingJob", replace(START, response_body=cancelled)), "ag-1", at=2.0
+    )
     recorder.record([Finding("L4", "cancelProspectingJob", "again", 409, "t-3")])
 
     assert snapshot.jobs["job-1"].status == "queued"
@@ -148,7 +179,7 @@ def test_a_job_id_two_workers_were_handed_is_an_L9_finding() -> None:
 
     [entry] = merged.findings
     assert entry.key == ("L9", "startProspectingJob", 202)
-    assert entry.finding.trace_id == "trace-of-job-1"
+    assert entry.finding.trace_id == "test_b-start-job-1"
 
 
 @pytest.mark.parametrize(
@@ -183,7 +214,7 @@ def test_merging_adds_statuses_weather_and_keeps_each_reason_once() -> None:
     merged = merge([first, second])
 
     assert merged.statuses["cancelProspectingJob"] == Counter({409: 2})
-    assert merged.weather["retried"] == Counter({"getProspectingJob 429": 4})
+    assert merged.weather.retried == Counter({("getProspectingJob", 429): 4})
     assert merged.incomplete == ["budget spent"]
     assert {e.key: e.count for e in merged.findings}[("L4", "cancelProspectingJob", 409)] == 4
 
