@@ -21,6 +21,9 @@ class ProfileSettings:
     # Scenarios the stateful phase runs, and the most calls in one scenario.
     stateful_max_examples: int
     stateful_max_steps: int
+    # Engines that share the stateful phase's scenarios, each walking at once in a thread:
+    # across a network a walk waits on answers nearly all its time (fuzz/stateful.py).
+    stateful_walkers: int = 8
 
 
 PROFILE_SETTINGS: dict[Profile, ProfileSettings] = {
