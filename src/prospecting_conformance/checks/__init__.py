@@ -1,6 +1,5 @@
 """The checks: one module per family of rules (their ids live in core/rules.py).
 
-registry.py     the per-response check registry that envelope.py and schema.py fill
 envelope.py     E1-E6, any response on its own
 schema.py       S1, S2 against the spec; `check_response` runs every per-response check
 status.py       the status a test expected, for whichever rule it checks

@@ -1,8 +1,8 @@
 """The envelope rules E1-E6: the shape every Prospecting API response shares.
 
-Each rule is one plain function registered under its id in `ENVELOPE_CHECKS` (registry.py);
-the unit tests, the conformance tests and the schemathesis checks all call these, so a rule
-exists once.
+Each rule is one plain function whose docstring starts with its id, listed in order in
+`ENVELOPE_CHECKS`; the unit tests, the conformance tests and the schemathesis checks all call
+these, so a rule exists once.
 Each rule owns one concern and stays silent when another rule owns the defect (a non-JSON body
 is E1's, not also E2's), so one defect yields one finding per rule that it really breaks.
 E4's uniqueness half needs the whole run's trace ids: `TraceIds` holds them.
@@ -11,9 +11,9 @@ E4's uniqueness half needs the whole run's trace ids: `TraceIds` holds them.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from prospecting_conformance.checks.registry import ResponseChecks
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.spec.model import Spec
@@ -21,6 +21,7 @@ from prospecting_conformance.spec.model import Spec
 __all__ = [
     "ENVELOPE_CHECKS",
     "ENVELOPE_KEYS",
+    "Check",
     "TraceIds",
     "check_envelope",
     "expected_error_code",
@@ -28,7 +29,8 @@ __all__ = [
 
 ENVELOPE_KEYS = frozenset({"success", "data", "error", "traceId"})
 
-ENVELOPE_CHECKS = ResponseChecks()
+# What every per-response check is: one response and the spec in, its findings out.
+Check = Callable[[Observed, Spec], list[Finding]]
 
 
 def _envelope(observed: Observed) -> dict[str, Any] | None:
@@ -73,7 +75,6 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-@ENVELOPE_CHECKS.register("E1")
 def check_shape(observed: Observed, spec: Spec) -> list[Finding]:
     """E1: the body is a JSON object with exactly success (bool), data, error and traceId."""
     if not observed.is_json:
@@ -103,7 +104,6 @@ def check_shape(observed: Observed, spec: Spec) -> list[Finding]:
     return _problems(observed, "E1", "an envelope", problems, expected, sep="; ")
 
 
-@ENVELOPE_CHECKS.register("E2")
 def check_success_pairing(observed: Observed, spec: Spec) -> list[Finding]:
     """E2: a 2xx has success true, error null and data not null."""
     body = _envelope(observed)
@@ -119,7 +119,6 @@ def check_success_pairing(observed: Observed, spec: Spec) -> list[Finding]:
     return _problems(observed, "E2", str(observed.status), problems, expected, sep=", ")
 
 
-@ENVELOPE_CHECKS.register("E3")
 def check_error_pairing(observed: Observed, spec: Spec) -> list[Finding]:
     """E3: a 4xx/5xx has success false, data null, and an error with code and message."""
     body = _envelope(observed)
@@ -145,7 +144,6 @@ def check_error_pairing(observed: Observed, spec: Spec) -> list[Finding]:
     return _problems(observed, "E3", str(observed.status), problems, expected, sep=", ")
 
 
-@ENVELOPE_CHECKS.register("E4")
 def check_trace_id_present(observed: Observed, spec: Spec) -> list[Finding]:
     """E4 (per response): traceId is a non-empty string; uniqueness is `TraceIds`' job."""
     body = _envelope(observed)
@@ -158,7 +156,6 @@ def check_trace_id_present(observed: Observed, spec: Spec) -> list[Finding]:
     ]
 
 
-@ENVELOPE_CHECKS.register("E5")
 def check_content_type(observed: Observed, spec: Spec) -> list[Finding]:
     """E5: Content-Type is application/json (a utf-8 charset parameter is allowed)."""
     value = observed.header("content-type")
@@ -189,7 +186,6 @@ def expected_error_code(spec: Spec, operation_id: str, status: int) -> str | Non
     return None
 
 
-@ENVELOPE_CHECKS.register("E6")
 def check_error_code(observed: Observed, spec: Spec) -> list[Finding]:
     """E6: error.code is the stable code the spec declares for the status."""
     body = _envelope(observed)
@@ -206,6 +202,17 @@ def check_error_code(observed: Observed, spec: Spec) -> list[Finding]:
             f"Received error.code {code!r} on {observed.status}; expected {expected!r}.",
         )
     ]
+
+
+# In the order their findings are reported.
+ENVELOPE_CHECKS: tuple[Check, ...] = (
+    check_shape,
+    check_success_pairing,
+    check_error_pairing,
+    check_trace_id_present,
+    check_content_type,
+    check_error_code,
+)
 
 
 class TraceIds:
@@ -246,5 +253,11 @@ def check_envelope(
     observed: Observed, spec: Spec, trace_ids: TraceIds | None = None
 ) -> list[Finding]:
     """Every envelope rule on one response; with `trace_ids`, E4 includes run-wide uniqueness."""
-    uniqueness = {"E4": trace_ids.check} if trace_ids is not None else None
-    return ENVELOPE_CHECKS.run(observed, spec, instead=uniqueness)
+    checks = ENVELOPE_CHECKS
+    if trace_ids is not None:
+        # `trace_ids.check` is E4 in full (present and unique): it takes the per-response
+        # check's place, so E4's findings still come between E3's and E5's.
+        checks = tuple(
+            trace_ids.check if check is check_trace_id_present else check for check in checks
+        )
+    return [finding for check in checks for finding in check(observed, spec)]

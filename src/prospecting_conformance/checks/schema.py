@@ -11,16 +11,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from prospecting_conformance.checks.envelope import TraceIds, check_envelope
-from prospecting_conformance.checks.registry import ResponseChecks
+from prospecting_conformance.checks.envelope import Check, TraceIds, check_envelope
 from prospecting_conformance.core.findings import Finding
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.core.rules import Provenance
 from prospecting_conformance.spec.model import HeaderSpec, Spec
 
 __all__ = ["SPEC_CHECKS", "check_response"]
-
-SPEC_CHECKS = ResponseChecks()
 
 # Schema errors listed in one finding before "and N more": enough to fix, short to read.
 MAX_SCHEMA_ERRORS = 5
@@ -39,7 +36,6 @@ def _node_provenance(spec: Spec, pointer: str) -> str | None:
     return node.get("x-provenance") if isinstance(node, dict) else None
 
 
-@SPEC_CHECKS.register("S1")
 def check_documented_status(observed: Observed, spec: Spec) -> list[Finding]:
     """S1: the status is one the spec documents for the operation."""
     operation = spec.operation(observed.operation_id)
@@ -78,7 +74,6 @@ def _header_problems(observed: Observed, spec: Spec, header: HeaderSpec) -> list
     ]
 
 
-@SPEC_CHECKS.register("S2")
 def check_schema(observed: Observed, spec: Spec) -> list[Finding]:
     """S2: the body and the headers match the spec's schema for the operation and status."""
     operation = spec.operation(observed.operation_id)
@@ -125,8 +120,14 @@ def check_schema(observed: Observed, spec: Spec) -> list[Finding]:
     return findings
 
 
+# In the order their findings are reported, after the envelope's.
+SPEC_CHECKS: tuple[Check, ...] = (check_documented_status, check_schema)
+
+
 def check_response(
     observed: Observed, spec: Spec, trace_ids: TraceIds | None = None
 ) -> list[Finding]:
     """Every per-response rule: the envelope (E1-E6) and the spec (S1, S2)."""
-    return check_envelope(observed, spec, trace_ids) + SPEC_CHECKS.run(observed, spec)
+    return check_envelope(observed, spec, trace_ids) + [
+        finding for check in SPEC_CHECKS for finding in check(observed, spec)
+    ]

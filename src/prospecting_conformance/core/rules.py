@@ -8,16 +8,12 @@ them from here.
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-__all__ = ["FAMILIES", "RULES", "Family", "Provenance", "Rule", "resolve", "rule"]
+__all__ = ["FAMILIES", "RULES", "Family", "Provenance", "Rule", "rule"]
 
-# What the dotted names of `Rule.checks` are relative to.
-PACKAGE = "prospecting_conformance"
 # A statement up to its first "," or ";" outside parentheses.
 _FIRST_CLAUSE = re.compile(r"((?:[^,;(]|\([^)]*\))+)[,;]")
 TITLE_CHARS = 64
@@ -46,10 +42,11 @@ FAMILIES: dict[str, Family] = {
 class Rule:
     """One rule: its id, what it says, how firm it is, and the functions that check it.
 
-    `checks` are the functions whose findings name the rule, as dotted names inside the
-    package (`checks.envelope:check_shape`): strings, so that this module imports nothing of
-    the suite's; `implementations()` imports them. A shared check (`check_status`) is named
-    by every rule whose tests call it with that rule.
+    `checks` are the functions whose findings name the rule, as names inside the package
+    (`checks.envelope:check_shape`, `module:qualified.name`) for a reader to follow: strings,
+    because core is the bottom layer and imports nothing of the suite's. The unit tests of
+    this module resolve every name, so none goes stale. A shared check (`check_status`) is
+    named by every rule whose tests call it with that rule.
     """
 
     id: str
@@ -69,21 +66,6 @@ class Rule:
         if len(lead) <= TITLE_CHARS:
             return lead
         return lead[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
-
-    def implementations(self) -> list[Callable[..., Any]]:
-        """The functions `checks` names, imported."""
-        return [resolve(name) for name in self.checks]
-
-
-def resolve(name: str) -> Callable[..., Any]:
-    """The function a dotted name inside the package (`module:Qualified.name`) names."""
-    module_name, _, qualified = name.partition(":")
-    found: Any = importlib.import_module(f".{module_name}", PACKAGE)
-    for attribute in qualified.split("."):
-        found = getattr(found, attribute)
-    if not callable(found):
-        raise TypeError(f"{name} names {found!r}, not a function")
-    return found  # type: ignore[no-any-return]
 
 
 _RULES = [

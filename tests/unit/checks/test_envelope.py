@@ -420,6 +420,25 @@ def test_an_empty_trace_id_is_one_e4_with_or_without_run_state(
     assert [f.rule for f in check_envelope(observed, spec, TraceIds())] == ["E4"]
 
 
+def test_the_run_wide_e4_is_reported_in_e4s_place(observe: Observe, spec: Spec) -> None:
+    # Given a run that has seen traceId t-1
+    trace_ids = TraceIds()
+    assert check_envelope(observe(LIST, 200, ok(traceId="t-1")), spec, trace_ids) == []
+
+    # When a response repeats it and breaks the rules around E4 too
+    observed = observe(
+        LIST,
+        200,
+        ok(success=False, traceId="t-1", extra=1),
+        content_type="application/json; charset=latin-1",
+    )
+    findings = check_envelope(observed, spec, trace_ids)
+
+    # Then the repeat is E4's finding, between the ones before it and after it
+    assert [f.rule for f in findings] == ["E1", "E2", "E4", "E5"]
+    assert "already returned by" in findings[2].message
+
+
 def test_trace_ids_is_safe_to_share_between_threads(observe: Observe, spec: Spec) -> None:
     # Given 8 threads that each check the same 50 trace ids
     trace_ids = TraceIds()
@@ -442,10 +461,11 @@ def test_trace_ids_is_safe_to_share_between_threads(observe: Observe, spec: Spec
     assert len(trace_ids) == 50
 
 
-def test_each_envelope_rule_is_registered_once_with_a_one_line_docstring() -> None:
-    assert list(ENVELOPE_CHECKS) == ["E1", "E2", "E3", "E4", "E5", "E6"]
-    for rule_id, check in ENVELOPE_CHECKS.items():
-        assert rule_id in RULES
-        doc = check.__doc__ or ""
-        assert doc.startswith(f"{rule_id}")
-        assert "\n" not in doc.strip()
+def test_each_envelope_rule_is_checked_once_in_order_with_a_one_line_docstring() -> None:
+    # A check's rule is the id its docstring starts with, and the rule names that function.
+    rule_ids = [(check.__doc__ or "")[:2] for check in ENVELOPE_CHECKS]
+
+    assert rule_ids == ["E1", "E2", "E3", "E4", "E5", "E6"]
+    for rule_id, check in zip(rule_ids, ENVELOPE_CHECKS, strict=True):
+        assert f"checks.envelope:{check.__name__}" in RULES[rule_id].checks
+        assert "\n" not in (check.__doc__ or "").strip()
