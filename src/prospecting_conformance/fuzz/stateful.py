@@ -84,23 +84,25 @@ def run_stateful(context: RunContext, progress: Callable[[str], None] | None = N
         fuzz_schema(context.target, context.spec, context.seed + n, stateful_examples=share)
         for n in range(walkers)
     ]
-    walk = _Walk(StatefulRun(), context.recorder, len(spec_links(context.spec)), progress)
     with ExitStack() as bound:
         for schema in schemas:
             schema.config.phases.update(phases=["stateful"])
-            bound.enter_context(sending_for(schema, context))
+            bound.enter_context(sending_for(schema, context, in_worker_thread=True))
         bound.enter_context(railed_engine_sessions(context.rails))
         bound.enter_context(one_ast_parse_at_a_time())
         streams = [engine.from_schema(schema).execute() for schema in schemas]
+        walk = _Walk(StatefulRun(), context, streams, progress)
         with ThreadPoolExecutor(len(streams), "walker") as pool:
-            walking = [pool.submit(walk.follow, stream, context.rails) for stream in streams]
+            walking = [pool.submit(walk.follow, stream) for stream in streams]
             try:
                 for walker in as_completed(walking):
                     walker.result()
             finally:
-                # A spent budget (or an interrupt) in one walker stops them all.
-                for stream in streams:
-                    stream.stop()
+                # An interrupt stops every walker; the pool waits for their engines to end.
+                walk.stop()
+    if context.rails.spent is not None:
+        # The engines report what a step raised as an error and go on; the run stops.
+        raise RequestBudgetExceeded(context.rails.spent)
     return walk.run
 
 
@@ -142,26 +144,33 @@ class _Walk:
     def __init__(
         self,
         run: StatefulRun,
-        recorder: Recorder,
-        declared: int,
+        context: RunContext,
+        streams: list[EventStream],
         progress: Callable[[str], None] | None,
     ) -> None:
         self.run = run
-        self.recorder = recorder
-        self.declared = declared
+        self.context = context
+        self.streams = streams
+        self.declared = len(spec_links(context.spec))
         self.progress = progress
         self._lock = threading.Lock()
         self._next_report = time.monotonic() + PROGRESS_EVERY_S
 
-    def follow(self, stream: EventStream, rails: Rails) -> None:
-        """Read one walker's engine events to its end; stop the walk when the budget is spent."""
+    def follow(self, stream: EventStream) -> None:
+        """Read one walker's engine events to their end. Once the budget is spent every engine
+        is stopped, and each is still read to its end: its threads send through the rails and
+        the run's bindings, which must outlast them."""
         for event in stream:
-            if rails.spent is not None:
-                # The engine reports what a step raised as an error and goes on; the run stops.
-                raise RequestBudgetExceeded(rails.spent)
+            if self.context.rails.spent is not None:
+                self.stop()
+                continue
             with self._lock:
-                _follow(event, self.run, self.recorder)
+                _follow(event, self.run, self.context.recorder)
                 self._report_progress()
+
+    def stop(self) -> None:
+        for stream in self.streams:
+            stream.stop()
 
     def _report_progress(self) -> None:
         if self.progress is not None and time.monotonic() >= self._next_report:

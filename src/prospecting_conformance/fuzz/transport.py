@@ -45,9 +45,9 @@ def last_response() -> Any | None:
 class _Bound:
     """The run a railed transport sends for: its context, adapter and session."""
 
-    def __init__(self, run: RunContext) -> None:
+    def __init__(self, run: RunContext, *, in_worker_thread: bool) -> None:
         self.run = run
-        self.adapter = RailsAdapter(run.rails)
+        self.adapter = RailsAdapter(run.rails, in_worker_thread=in_worker_thread)
         self.session = mount_rails(requests.Session(), self.adapter)
 
 
@@ -99,12 +99,17 @@ def railed_schema(schema: Any) -> Any:
 
 
 @contextmanager
-def sending_for(schema: Any, run: RunContext) -> Iterator[None]:
+def sending_for(schema: Any, run: RunContext, *, in_worker_thread: bool = False) -> Iterator[None]:
     """While open, `schema` (a `railed_schema`, and its clones) sends through `run`'s rails,
     and our checks judge its answers for `run`; then it sends for the run bound before (a
-    pytest session run inside another, a test of the plugin, gives the outer one back)."""
+    pytest session run inside another, a test of the plugin, gives the outer one back).
+
+    `in_worker_thread`: the schema sends from schemathesis' engine threads (the stateful
+    phase), where a spent budget must be an ordinary error, also for the requests the
+    engine sends without its session (the auth probes)."""
     transport: _RailedTransport = schema.transport
-    previous, transport.bound = transport.bound, _Bound(run)
+    bound = _Bound(run, in_worker_thread=in_worker_thread)
+    previous, transport.bound = transport.bound, bound
     try:
         yield
     finally:

@@ -27,7 +27,12 @@ from prospecting_conformance.fuzz.transport import (
     run_of,
     sending_for,
 )
-from prospecting_conformance.rails.gate import BudgetRefusal, Rails, WritesNotAllowed
+from prospecting_conformance.rails.gate import (
+    BudgetRefusal,
+    Rails,
+    RequestBudgetExceeded,
+    WritesNotAllowed,
+)
 from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.spec.model import Spec
 from prospecting_conformance.target.config import TargetConfig
@@ -198,6 +203,36 @@ def test_a_spent_budget_is_an_ordinary_error_in_the_engines_thread(
         session.get(LIST_URL)
         with pytest.raises(BudgetRefusal, match="request budget spent"):
             session.get(LIST_URL)
+
+    assert len(wire) == 1
+
+
+@pytest.mark.parametrize(
+    ("in_worker_thread", "error"),
+    [
+        pytest.param(False, RequestBudgetExceeded, id="a-generated-test-stops-the-run"),
+        pytest.param(True, BudgetRefusal, id="an-engine-thread-gets-an-ordinary-error"),
+    ],
+)
+def test_a_spent_budget_on_a_send_without_a_session(
+    config: TargetConfig,
+    spec: Spec,
+    clock: FakeClock,
+    wire: list[requests.PreparedRequest],
+    in_worker_thread: bool,
+    error: type[BaseException],
+) -> None:
+    # The engine's auth probes drop the run's session on purpose: the bound session stands in,
+    # and from the stateful phase's threads a BaseException would kill the engine's thread.
+    target = dataclasses.replace(config, max_requests=1, allow_writes=False)
+    rails = Rails(target, spec=spec, clock=clock.now, sleep=clock.sleep)
+    schema = railed_schema(schemathesis.openapi.from_dict(spec.document))
+    case = case_for(schema, LIST)
+
+    with sending_for(schema, run_on(rails), in_worker_thread=in_worker_thread):
+        case.call(base_url=BASE_URL)
+        with pytest.raises(error, match="request budget spent"):
+            case.call(base_url=BASE_URL)
 
     assert len(wire) == 1
 
