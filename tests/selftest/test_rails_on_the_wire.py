@@ -55,11 +55,13 @@ CASES: dict[str, Case] = {
     "budget-generated": Case(env={"PROSPECTING_MAX_REQUESTS": "30"}, paths=(GENERATED,)),
     "budget-stateful": Case(env={"PROSPECTING_MAX_REQUESTS": "30"}, paths=(STATEFUL,)),
     "rate": Case(env={"PROSPECTING_MAX_RATE": "5", "PROSPECTING_MAX_REQUESTS": "60"}),
-    "throttled": Case(env={}, throttle_every=150),
-    "hiccups": Case(env={}, hiccup_every=97),
-    "bearer": Case(
+    # A real gateway's weather comes all at once: it takes a bearer key, throttles and
+    # stumbles in the same run, and each rail must hold while the others are at work.
+    "messy-gateway": Case(
         env={"PROSPECTING_AUTH_HEADER": "Authorization", "PROSPECTING_AUTH_PREFIX": "Bearer "},
         bearer_gateway=True,
+        throttle_every=150,
+        hiccup_every=97,
     ),
     # Failing tests that take key fixtures, with every way pytest has of printing values.
     "key-leak": Case(
@@ -175,7 +177,7 @@ def test_no_second_holds_more_requests_than_the_rate(witnessed: dict[str, Witnes
 
 def test_every_layer_waits_out_a_429_then_sends_again(witnessed: dict[str, Witnessed]) -> None:
     # Given a gateway that answers every 150th request 429 with Retry-After: 1
-    seen = witnessed["throttled"]
+    seen = witnessed["messy-gateway"]
     limited = [a for a in seen.arrivals if a.status == 429 and a.retry_after is not None]
 
     # Then after each of them, nothing arrived before the second was over
@@ -191,7 +193,7 @@ def test_every_layer_waits_out_a_429_then_sends_again(witnessed: dict[str, Witne
 
 def test_a_rare_502_is_weather_not_a_finding(witnessed: dict[str, Witnessed]) -> None:
     # Given a gateway whose upstream stumbles on every 97th GET
-    seen = witnessed["hiccups"]
+    seen = witnessed["messy-gateway"]
     hiccups = [a for a in seen.arrivals if a.status == 502 and a.injected]
 
     # Then the run passes, and the report counts them as weather
@@ -215,7 +217,7 @@ def test_a_bearer_target_gets_its_own_header_and_no_false_finding(
     witnessed: dict[str, Witnessed],
 ) -> None:
     # Given a correct API behind a gateway that takes `Authorization: Bearer <key>` only
-    seen = witnessed["bearer"]
+    seen = witnessed["messy-gateway"]
 
     # Then the run passes with no finding: every layer sent, stripped and spoiled that header
     findings = [
