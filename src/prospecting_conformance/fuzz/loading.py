@@ -73,11 +73,8 @@ def fuzzed_operations(spec: Spec, target: TargetConfig) -> list[str]:
     return [op for op in spec.operations if op not in excluded]
 
 
-def fuzz_config(
-    target: TargetConfig, seed: int, stateful_examples: int | None = None
-) -> dict[str, Any]:
-    """schemathesis' configuration for the run: the target's pins, the profile's budgets
-    (`stateful_examples`: one walker's share of the stateful phase's scenarios)."""
+def fuzz_config(target: TargetConfig, seed: int) -> dict[str, Any]:
+    """schemathesis' configuration for the run: the target's pins, the profile's budgets."""
     profile = PROFILE_SETTINGS[target.profile]
     credential = target.credential("all")
     return {
@@ -101,7 +98,7 @@ def fuzz_config(
                 # Negative steps break the chains the links build (a rejected start has
                 # no job to poll); the fuzzing phase covers negative cases per operation.
                 "generation": {
-                    "max-examples": stateful_examples or profile.stateful_max_examples,
+                    "max-examples": profile.stateful_max_examples,
                     "mode": "positive",
                 },
             },
@@ -111,15 +108,13 @@ def fuzz_config(
     }
 
 
-def fuzz_schema(
-    target: TargetConfig, spec: Spec, seed: int, *, stateful_examples: int | None = None
-) -> Any:
+def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
     """The spec as schemathesis loads it, pointed at the run's target, sending through the
     rails of the run bound to it, and nothing while none is."""
     document = copy.deepcopy(spec.document)
     for name in document["components"]["securitySchemes"]:
         document["components"]["securitySchemes"][name] = security_scheme(target)
-    config = schemathesis.Config.from_dict(fuzz_config(target, seed, stateful_examples))
+    config = schemathesis.Config.from_dict(fuzz_config(target, seed))
     schema: schemathesis.BaseSchema = railed_schema(
         schemathesis.openapi.from_dict(document, config=config)
     )

@@ -29,9 +29,7 @@ budget and the rate are the run's, not each process's; the weather is counted in
 from __future__ import annotations
 
 import os
-import statistics
 import time
-from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -74,8 +72,6 @@ DEFAULT_RETRY_AFTER_S = 1.0
 # the target some milliseconds early or late, and no one-second window there may hold one
 # request too many. The allowance is the jitter tolerated per second of requests.
 JITTER_ALLOWANCE_S = 0.1
-# How many of the latest answers' times the rails keep: enough for a steady median.
-ANSWER_TIMES_KEPT = 200
 
 
 class RailsRefusal(Exception):
@@ -160,13 +156,6 @@ class Rails:
         # The operation this process is waiting on a 429 for, if any: a budget spent while
         # waiting names it.
         self.limited_by: str | None = None
-        # How long the target's latest answers took, in seconds: whether this process waits
-        # on the network or on its own work (the stateful phase sizes its walkers by it).
-        self.answer_times: deque[float] = deque(maxlen=ANSWER_TIMES_KEPT)
-
-    def typical_answer_s(self) -> float | None:
-        """The median time of the target's latest answers to this process; None before one."""
-        return statistics.median(self.answer_times) if self.answer_times else None
 
     @property
     def requests_sent(self) -> int:

@@ -44,11 +44,10 @@ def elapsed_s(request: Any) -> float | None:
     return _ELAPSED.get(request)
 
 
-def _timed(rails: Rails, request: object, send: Callable[[], _Sent]) -> _Sent:
+def _timed(request: object, send: Callable[[], _Sent]) -> _Sent:
     started = time.perf_counter()
     response = send()
-    _ELAPSED[request] = elapsed = time.perf_counter() - started
-    rails.answer_times.append(elapsed)
+    _ELAPSED[request] = time.perf_counter() - started
     return response
 
 
@@ -72,7 +71,7 @@ class RailsTransport(httpx.BaseTransport):
         tries = Tries()
         while True:
             self.rails.admit(request.method, str(request.url), settling=self.settling)
-            response = _timed(self.rails, request, lambda: self.inner.handle_request(request))
+            response = _timed(request, lambda: self.inner.handle_request(request))
             status = response.status_code
             self.rails.answered(status, response.headers.get("retry-after"))
             if status not in retry_on or not self.rails.send_again(
@@ -115,9 +114,7 @@ class RailsAdapter(HTTPAdapter):
         while True:
             self.rails.admit(method, url)
             response = _timed(
-                self.rails,
-                request,
-                lambda: super(RailsAdapter, self).send(request, *args, **kwargs),
+                request, lambda: super(RailsAdapter, self).send(request, *args, **kwargs)
             )
             self.rails.answered(response.status_code, response.headers.get("Retry-After"))
             if not self.rails.send_again(

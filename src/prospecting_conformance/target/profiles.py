@@ -21,11 +21,6 @@ class ProfileSettings:
     # Scenarios the stateful phase runs, and the most calls in one scenario.
     stateful_max_examples: int
     stateful_max_steps: int
-    # Engines that share the stateful phase's scenarios, each walking at once in a thread:
-    # across a network a walk waits on answers nearly all its time (fuzz/stateful.py). One
-    # until concurrent walkers keep to a 429 as one sender does: a request in flight when
-    # another walker's 429 comes back arrives inside the pause (the witnessed gateway saw it).
-    stateful_walkers: int = 1
 
 
 PROFILE_SETTINGS: dict[Profile, ProfileSettings] = {

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from prospecting_conformance.fuzz.stateful import StatefulRun, links_never_followed, walkers_for
-from prospecting_conformance.rails.gate import Rails
+from prospecting_conformance.fuzz.stateful import StatefulRun, links_never_followed
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec
-from prospecting_conformance.target.config import TargetConfig
-from prospecting_conformance.target.profiles import PROFILE_SETTINGS
 
 START = (
     "GET /v1/accounts/{accountGroupId}/sales-navigator/saved-searches -> [200] "
@@ -54,25 +51,3 @@ def test_the_progress_line_counts_scenarios_and_links() -> None:
     run = StatefulRun(scenarios=55, links_covered={START, GET_CANCELLED})
 
     assert run.progress(declared=5) == "stateful phase: 55 scenarios, 2/5 links followed"
-
-
-@pytest.mark.parametrize(
-    ("answer_times", "walkers"),
-    [
-        pytest.param([], PROFILE_SETTINGS["quick"].stateful_walkers, id="before-any-answer"),
-        pytest.param([0.001] * 50, 1, id="loopback-one-walker"),
-        pytest.param([0.001] * 20 + [0.3], 1, id="one-slow-answer-among-fast-ones"),
-        pytest.param(
-            [0.05, 0.2, 0.4] * 20,
-            PROFILE_SETTINGS["quick"].stateful_walkers,
-            id="across-a-network-every-walker",
-        ),
-    ],
-)
-def test_the_walkers_are_sized_by_how_long_the_target_keeps_us_waiting(
-    spec: Spec, answer_times: list[float], walkers: int
-) -> None:
-    rails = Rails(TargetConfig(base_url="http://api.test", account_group_id="ag-1"), spec=spec)
-    rails.answer_times.extend(answer_times)
-
-    assert walkers_for(rails, "quick") == walkers

@@ -9,7 +9,6 @@ import pytest
 
 from prospecting_conformance.core.clock import FakeClock
 from prospecting_conformance.rails.gate import (
-    ANSWER_TIMES_KEPT,
     JITTER_ALLOWANCE_S,
     HostNotAllowed,
     Rails,
@@ -314,21 +313,3 @@ def test_a_budget_spent_on_a_429_burst_names_the_operation(
 
     with pytest.raises(RequestBudgetExceeded, match=f"spent while {LIST} kept answering 429"):
         _answer_429s(rails, Tries(), "1", 6)
-
-
-@pytest.mark.parametrize(
-    ("answer_times", "typical"),
-    [
-        pytest.param([], None, id="none-before-the-first-answer"),
-        pytest.param([0.2, 0.01, 0.4], 0.2, id="the-median"),
-        pytest.param([5.0] + [0.001] * ANSWER_TIMES_KEPT, 0.001, id="the-latest-answers-only"),
-    ],
-)
-def test_the_typical_answer_time_is_the_median_of_the_latest(
-    config: TargetConfig, clock: FakeClock, answer_times: list[float], typical: float | None
-) -> None:
-    rails = rails_for(config, clock)
-
-    rails.answer_times.extend(answer_times)
-
-    assert rails.typical_answer_s() == typical
