@@ -38,13 +38,15 @@ from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.http import is_write, retry_after_seconds
 from prospecting_conformance.rails.ledger import Ledger, LedgerStore, MemoryLedgerStore
 from prospecting_conformance.rails.weather import (
+    DROP_ATTEMPTS,
+    DROPPED,
     RATE_LIMIT_PATIENCE_S,
     WEATHER_ATTEMPTS,
     WEATHER_BACKOFF_S,
     WEATHER_STATUSES,
     Weather,
 )
-from prospecting_conformance.spec.model import IDEMPOTENT_METHODS, Spec, load_spec
+from prospecting_conformance.spec.model import IDEMPOTENT_METHODS, OperationSpec, Spec, load_spec
 from prospecting_conformance.target.config import TargetConfig
 
 __all__ = [
@@ -124,6 +126,7 @@ class Tries:
 
     server_errors: int = 0
     limited_since: float | None = None
+    dropped: int = 0
 
 
 class Rails:
@@ -213,9 +216,7 @@ class Rails:
         """
         if status not in WEATHER_STATUSES:
             return False
-        path = urlsplit(url).path
-        operation = self.spec.match(method, path)
-        label = operation.operation_id if operation else f"{method.upper()} {path}"
+        operation, label = self._operation(method, url)
         if status == 429:
             self._be_patient(label, tries)
             self.weather.note(label, status, retried=True)
@@ -227,6 +228,26 @@ class Rails:
         if again:
             self.sleep(WEATHER_BACKOFF_S * 2 ** (tries.server_errors - 1))
         return again
+
+    def send_again_after_drop(self, method: str, url: str, tries: Tries) -> bool:
+        """After the connection dropped before any answer: whether to send the request again.
+
+        Once, whatever the method: the drop that a client reusing connections races (an idle
+        timeout closing the connection as the request leaves) is over on a new connection,
+        and a start it dropped named no job the run could lose, as a 502 without a Location
+        names none. A second drop in a row is the target's answer, and T1 judges it.
+        """
+        tries.dropped += 1
+        again = tries.dropped < DROP_ATTEMPTS
+        self.weather.note(self._operation(method, url)[1], DROPPED, retried=again)
+        return again
+
+    def _operation(self, method: str, url: str) -> tuple[OperationSpec | None, str]:
+        """The spec's operation for this request, if any, and the label the weather counts
+        it under."""
+        path = urlsplit(url).path
+        operation = self.spec.match(method, path)
+        return operation, operation.operation_id if operation else f"{method.upper()} {path}"
 
     def _be_patient(self, label: str, tries: Tries) -> None:
         """Wait out one more 429 for `label`, or stop the run if that outlasts the patience."""

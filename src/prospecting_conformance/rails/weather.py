@@ -1,5 +1,8 @@
 """The target's weather: the bad moments a healthy API has, retried by the rails and counted.
 
+A kept-alive connection dropped as a request leaves on it is sent again once, on a new
+connection, and counted under status `DROPPED` (0).
+
 A 500 or 502 (D3 documents both for every operation) is sent again a bounded number of times
 when that is safe; what still fails after the last attempt is the API's answer, and the rules
 judge it. A 429 is different: it says how long to wait, and waiting is the conformant answer
@@ -19,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "DROPPED",
+    "DROP_ATTEMPTS",
     "RATE_LIMIT_PATIENCE_S",
     "WEATHER_ATTEMPTS",
     "WEATHER_BACKOFF_S",
@@ -37,6 +42,14 @@ WEATHER_ATTEMPTS = 3
 # that waits on it longer only hangs. A single Retry-After longer than this (an hourly or
 # daily quota) is not waited out at all. Either way the run stops, INCOMPLETE.
 RATE_LIMIT_PATIENCE_S = 120.0
+# The status a connection dropped before its answer is counted under (HAR writes a response
+# that never came as 0 too).
+DROPPED = 0
+# A request whose connection is dropped before the answer is sent this many times in all: a
+# kept-alive connection that the target, or a load balancer's idle timeout, closes as the
+# request leaves is a race any client that reuses connections loses now and then (RFC 9112
+# §9.3), and a new connection wins it; dropped twice in a row is the target's answer (T1).
+DROP_ATTEMPTS = 2
 # The first wait after a 500 or 502; it doubles with each attempt (a 429 says its own wait).
 WEATHER_BACKOFF_S = 0.25
 
@@ -98,7 +111,7 @@ class Weather:
     def describe(self) -> str:
         """One line for the terminal: how many retries, and what was seen where."""
         parts = [
-            f"{status} x{count} on {operation}"
+            f"{'dropped connection' if status == DROPPED else status} x{count} on {operation}"
             + (" (still failing after the last attempt)" if kind == "persisted" else "")
             for operation, status, count, kind in self._responses()
         ]

@@ -12,6 +12,10 @@ The wire witness selftests (tests/selftest/test_rails_on_the_wire.py) count what
 target through a recording proxy: an upgrade of schemathesis that opens a new path around
 these points shows there.
 
+Both send a request again, once, when its kept-alive connection drops before the answer
+(`Rails.send_again_after_drop`): the idle-timeout race every client that reuses connections
+meets, and mends with a new one.
+
 Both also time what they send: from the request leaving to the response's headers arriving,
 the last attempt only (`elapsed_s`). What callers could time themselves would include the
 rails' own waits (rate, Retry-After, retries), which are not the target's latency.
@@ -26,6 +30,7 @@ from typing import Any, TypeVar
 
 import httpx
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from prospecting_conformance.rails.gate import BudgetRefusal, Rails, RequestBudgetExceeded, Tries
@@ -51,6 +56,16 @@ def _timed(request: object, send: Callable[[], _Sent]) -> _Sent:
     return response
 
 
+# What httpx and requests raise when the connection dropped before the answer (a reset, a
+# close): not a refused connection or a timeout, which a new connection does not mend.
+_HTTPX_DROPS = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+
+
+def _dropped(exc: requests.ConnectionError) -> bool:
+    """Whether requests' connection error is a drop: urllib3 says "Connection aborted"."""
+    return isinstance(exc.args[0] if exc.args else None, urllib3.exceptions.ProtocolError)
+
+
 # An httpx request extension: the weather statuses the rails may send this request again on
 # (the rate-limit tests leave out 429, to see it; the poller keeps its own count, and none).
 RETRY_ON = "prospecting_retry_on"
@@ -71,7 +86,12 @@ class RailsTransport(httpx.BaseTransport):
         tries = Tries()
         while True:
             self.rails.admit(request.method, str(request.url), settling=self.settling)
-            response = _timed(request, lambda: self.inner.handle_request(request))
+            try:
+                response = _timed(request, lambda: self.inner.handle_request(request))
+            except _HTTPX_DROPS:
+                if self.rails.send_again_after_drop(request.method, str(request.url), tries):
+                    continue
+                raise
             status = response.status_code
             self.rails.answered(status, response.headers.get("retry-after"))
             if status not in retry_on or not self.rails.send_again(
@@ -113,9 +133,14 @@ class RailsAdapter(HTTPAdapter):
         tries = Tries()
         while True:
             self.rails.admit(method, url)
-            response = _timed(
-                request, lambda: super(RailsAdapter, self).send(request, *args, **kwargs)
-            )
+            try:
+                response = _timed(
+                    request, lambda: super(RailsAdapter, self).send(request, *args, **kwargs)
+                )
+            except requests.ConnectionError as exc:
+                if _dropped(exc) and self.rails.send_again_after_drop(method, url, tries):
+                    continue
+                raise
             self.rails.answered(response.status_code, response.headers.get("Retry-After"))
             if not self.rails.send_again(
                 method, url, response.status_code, tries, created="Location" in response.headers

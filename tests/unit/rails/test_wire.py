@@ -2,7 +2,8 @@
 
 Whatever the rails refuse never reaches the transport underneath; weather is sent again and
 counted. Here the transport underneath is a fake that answers from a script and keeps every
-request it was handed, so "never reached the wire" is something a test can see.
+request it was handed, so "never reached the wire" is something a test can see. A dropped
+connection, which only a real socket shows, is tests/selftest/test_dropped_connections.py.
 """
 
 from __future__ import annotations
