@@ -108,7 +108,7 @@ class ProspectingClient:
         return (
             f"ProspectingClient(base_url={self.config.base_url!r}, "
             f"account_group_id={self.config.account_group_id!r}, keys={keys}, "
-            f"requests_sent={self.rails.requests_sent}/{self.config.max_requests})"
+            f"requests_sent={self.rails.requests_sent}/{self.config.request_budget})"
         )
 
     def __enter__(self) -> ProspectingClient:

@@ -176,6 +176,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         # The settings in force, wherever they came from (option, environment, server).
         f"prospecting settings: writes {'on' if target.allow_writes else 'off'}, "
         f"job timeout {target.job_timeout:g} s, max rate {target.max_rate:g}/s, "
-        f"max requests {target.max_requests}",
+        f"max requests {target.request_budget}",
         *([f"prospecting rules not judged (--skip-rule): {skipped}"] if skipped else []),
     ]

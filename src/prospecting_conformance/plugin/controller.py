@@ -24,11 +24,13 @@ from prospecting_conformance.plugin.outcomes import BUDGET_PROPERTY, FINDINGS_PR
 from prospecting_conformance.plugin.state import (
     CONTEXT,
     is_worker,
+    process_rails,
     reports_dir,
     stop_embedded,
     uses_target,
 )
 from prospecting_conformance.plugin.terminal import say_line, say_summary
+from prospecting_conformance.rails.usage import BudgetForecast
 from prospecting_conformance.reporting.baseline import Baseline
 from prospecting_conformance.reporting.latency import latency_summary
 from prospecting_conformance.reporting.summary import RunFacts, build_summary
@@ -68,11 +70,28 @@ class RunController:
         self.budget_spent: str | None = None
         self.record: RunRecord | None = None
         self.interruption = run_interruption(self)
+        self.forecast: BudgetForecast | None = None
+        self.budget_warning: str | None = None
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.session = session
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self._forecast([item.nodeid for item in session.items])
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        if self.forecast is None:  # every worker collects the same tests
+            self._forecast(ids)
+
+    def _forecast(self, nodeids: list[str]) -> None:
+        if nodeids:
+            budget = run_target().request_budget
+            self.forecast = BudgetForecast(budget, nodeids)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "teardown" and self.forecast is not None:
+            self._warn_of_budget(report.nodeid)
         if report.when != "call" and not (report.failed or report.skipped):
             return
         spent = next((str(v) for k, v in report.user_properties if k == BUDGET_PROPERTY), None)
@@ -99,6 +118,15 @@ class RunController:
             self._stop(f"a failure named {', '.join(sorted(stopping_on))}")
             self.stopped_on_rule = True
 
+    def _warn_of_budget(self, nodeid: str) -> None:
+        """Say, once and as soon as the ended tests show it, that the budget will not last."""
+        assert self.forecast is not None
+        usage = process_rails(self.config).usage()
+        warning = self.forecast.test_ended(nodeid, usage.by_layer)
+        if warning is not None:
+            self.budget_warning = warning
+            say_line(self.config, f"warning: {warning}")
+
     def _stop(self, why: str) -> None:
         if self.session is not None:
             self.session.shouldstop = why
@@ -121,6 +149,7 @@ class RunController:
         exchanges = read_exchanges(directory)
         reset_exchanges(directory)
         facts = self._facts(target, record, incomplete, interrupted)
+        facts.requests = process_rails(self.config).usage()
         spec = load_spec()
         # The spec's operations: an undeclared method or path is a probe, not an operation.
         facts.latency = latency_summary(
@@ -154,7 +183,7 @@ class RunController:
             incomplete=incomplete,
             interrupted=interrupted,
             seconds_to_first_failure=self.first_failure_s,
-            notes=_rail_notes(target),
+            notes=_rail_notes(target) + ([self.budget_warning] if self.budget_warning else []),
             skipped_rules=tuple(sorted(skipped_rules())),
         )
 

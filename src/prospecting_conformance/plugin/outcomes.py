@@ -24,8 +24,9 @@ import pytest
 
 from prospecting_conformance.client.errors import TransportFailure
 from prospecting_conformance.core.findings import ConformanceError, Finding, FindingKey
-from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST
+from prospecting_conformance.plugin.state import CONTEXT, CURRENT_TEST, process_rails, uses_target
 from prospecting_conformance.rails.gate import RequestBudgetExceeded
+from prospecting_conformance.rails.usage import layer_of
 from prospecting_conformance.run.context import RunContext
 
 __all__ = [
@@ -47,6 +48,9 @@ _JUDGED = pytest.StashKey[set[FindingKey]]()
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     item.config.stash[CURRENT_TEST] = item.nodeid
+    if uses_target(item.config):
+        # What this test and its fixtures send counts under its layer of the budget.
+        process_rails(item.config).layer = layer_of(item.nodeid)
     context = item.config.stash.get(CONTEXT, None)
     if context is not None:
         context.recorder.current_test = item.nodeid

@@ -40,6 +40,7 @@ def say_summary(config: pytest.Config, summary: Summary, directory: Path) -> Non
         reporter.write_line(f"weather: {summary.weather.describe()}")
     for line in describe_latency(summary.latency):
         reporter.write_line(f"latency: {line}")
+    reporter.write_line(f"requests: {summary.requests.describe()}")
     links = summary.links
     reporter.write_line(
         f"links followed: {len(links['covered'])}/{len(links['declared'])}; reports: {directory}"

@@ -37,6 +37,7 @@ from prospecting_conformance.core.clock import Clock, Sleep
 from prospecting_conformance.core.env_vars import ENV_VARS
 from prospecting_conformance.core.http import is_write, retry_after_seconds
 from prospecting_conformance.rails.ledger import Ledger, LedgerStore, MemoryLedgerStore
+from prospecting_conformance.rails.usage import Layer, RequestUsage
 from prospecting_conformance.rails.weather import (
     DROP_ATTEMPTS,
     DROPPED,
@@ -159,6 +160,9 @@ class Rails:
         # The operation this process is waiting on a 429 for, if any: a budget spent while
         # waiting names it.
         self.limited_by: str | None = None
+        # The layer this process sends for now (the plugin sets it as each test starts); what
+        # settle sends counts as settle's, whichever it is.
+        self.layer: Layer = "preflight"
 
     @property
     def requests_sent(self) -> int:
@@ -268,6 +272,14 @@ class Rails:
         )
         raise RateLimitOutlasted(self.spent)
 
+    def usage(self) -> RequestUsage:
+        """What the run (every process on this ledger) has sent so far, and its budget."""
+        return self.store.update(
+            lambda ledger: RequestUsage(
+                ledger.sent, self.config.request_budget, dict(ledger.sent_by_layer)
+            )
+        )
+
     def jobs_open(self, count: int) -> None:
         """How many jobs this process started and has not seen end (the settle reserve)."""
 
@@ -278,16 +290,19 @@ class Rails:
 
     def _take_slot(self, ledger: Ledger, settling: bool) -> float:
         reserve = 0 if settling else self._reserve(ledger)
-        if ledger.sent + 1 + reserve > self.config.max_requests:
+        budget = self.config.request_budget
+        if ledger.sent + 1 + reserve > budget:
             kept = f", {reserve} kept to settle jobs" if reserve else ""
             waiting = f" while {self.limited_by} kept answering 429" if self.limited_by else ""
             self.spent = (
-                f"request budget spent{waiting}: {ledger.sent} of {self.config.max_requests} "
+                f"request budget spent{waiting}: {ledger.sent} of {budget} "
                 f"requests sent{kept} ({ENV_VARS['max_requests']}); the run stops here rather "
                 "than load the target further."
             )
             raise RequestBudgetExceeded(self.spent)
         ledger.sent += 1
+        layer = "settle" if settling else self.layer
+        ledger.sent_by_layer[layer] = ledger.sent_by_layer.get(layer, 0) + 1
         slot = max(self.clock(), ledger.next_slot, ledger.paused_until)
         ledger.next_slot = slot + self._spacing
         return slot

@@ -28,6 +28,8 @@ class Ledger:
     """The run-wide numbers the rails keep (clock readings are `time.monotonic`, system-wide)."""
 
     sent: int = 0
+    # The same requests by the layer that sent them (usage.LAYERS).
+    sent_by_layer: dict[str, int] = field(default_factory=dict)
     next_slot: float = -math.inf
     paused_until: float = -math.inf
     # Jobs each process started and has not yet seen end: what settle will need.

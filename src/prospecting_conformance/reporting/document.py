@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prospecting_conformance.core.findings import Finding
+from prospecting_conformance.rails.usage import RequestUsage
 from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.reporting.baseline import BaselineEntry
 from prospecting_conformance.reporting.latency import Latency
@@ -88,6 +89,7 @@ class Summary:
     expired: list[BaselineEntry] = field(default_factory=list)
     skipped_rules: list[str] = field(default_factory=list)
     latency: Latency = field(default_factory=Latency)
+    requests: RequestUsage = field(default_factory=RequestUsage)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +120,7 @@ class Summary:
             "notes": list(self.notes),
             "weather": self.weather.to_dict(),
             "latency": self.latency.to_dict(),
+            "requests": self.requests.to_dict(),
         }
 
     @classmethod
@@ -149,4 +152,5 @@ class Summary:
             expired=[BaselineEntry.from_dict(e) for e in data.get("expired", [])],
             skipped_rules=list(data.get("skippedRules", [])),
             latency=Latency.from_dict(data["latency"]),
+            requests=RequestUsage.from_dict(data["requests"]),
         )

@@ -25,6 +25,8 @@ def render_markdown(summary: Summary, drafts: Mapping[FindingKey, str]) -> str:
         "",
         f"Target: {where}; profile {summary.profile}; seed {summary.seed}; "
         f"tests: {_counts(summary.tests)}.",
+        "",
+        f"Requests: {summary.requests.describe()}.",
     ]
     if summary.reasons:
         lines += ["", *[f"- {reason}" for reason in summary.reasons]]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prospecting_conformance.core.rules import FAMILIES
+from prospecting_conformance.rails.usage import RequestUsage
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import ReportedFinding, Summary, Target
 from prospecting_conformance.reporting.latency import Latency
@@ -46,6 +47,8 @@ class RunFacts:
     # Rules the run did not judge (--skip-rule).
     skipped_rules: tuple[str, ...] = ()
     latency: Latency = field(default_factory=Latency)
+    # Requests sent, by layer, and the budget (the rails' ledger at the end of the run).
+    requests: RequestUsage = field(default_factory=RequestUsage)
 
 
 def build_summary(
@@ -83,6 +86,7 @@ def build_summary(
         expired=list(baseline.expired),
         skipped_rules=sorted(facts.skipped_rules),
         latency=facts.latency.since(baseline.latency),
+        requests=facts.requests,
     )
 
 

@@ -20,6 +20,7 @@ from prospecting_conformance.spec.roles import Role
 __all__ = [
     "KEY_FIELDS",
     "PROFILES",
+    "PROFILE_REQUEST_BUDGETS",
     "KeyName",
     "Profile",
     "TargetConfig",
@@ -28,6 +29,11 @@ __all__ = [
 
 Profile = Literal["quick", "default", "release"]
 PROFILES: tuple[Profile, ...] = ("quick", "default", "release")
+
+# The request budget of a run that sets none (PROSPECTING_MAX_REQUESTS), by profile: what the
+# profile's run sent on the reference server, the most of five seeds, and half as much again
+# for a target whose answers lead the walks further (docs/budgets.md has the measurements).
+PROFILE_REQUEST_BUDGETS: dict[Profile, int] = {"quick": 2000, "default": 5000, "release": 30000}
 
 # Every key a target may configure: one per role of its own account group, the foreign
 # group's all-scopes key (tenancy) and a key with a tiny quota (rate limiting).
@@ -75,7 +81,8 @@ class TargetConfig:
     auth_prefix: str = ""
     profile: Profile = "default"
     job_timeout: float = 60.0
-    max_requests: int = 5000
+    # None: the profile's budget (PROFILE_REQUEST_BUDGETS); `request_budget` is the one in force.
+    max_requests: int | None = None
     max_rate: float = 50.0
     embedded: bool = False
 
@@ -100,6 +107,13 @@ class TargetConfig:
         config = cls(**values)  # type: ignore[arg-type]
         config.check_safety()
         return config
+
+    @property
+    def request_budget(self) -> int:
+        """The requests the run may send: as set, or its profile's default."""
+        if self.max_requests is not None:
+            return self.max_requests
+        return PROFILE_REQUEST_BUDGETS[self.profile]
 
     def key_for(self, role: Role) -> Secret | None:
         value: Secret | None = getattr(self, f"key_{role}")

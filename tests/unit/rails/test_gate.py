@@ -19,7 +19,7 @@ from prospecting_conformance.rails.gate import (
 )
 from prospecting_conformance.rails.ledger import FileLedgerStore
 from prospecting_conformance.rails.weather import RATE_LIMIT_PATIENCE_S, WEATHER_BACKOFF_S
-from prospecting_conformance.target.config import TargetConfig
+from prospecting_conformance.target.config import PROFILE_REQUEST_BUDGETS, TargetConfig
 
 URL = "https://api.test/v1/accounts/ag-1/sales-navigator/saved-searches"
 START_URL = "https://api.test/v1/accounts/ag-1/prospecting"
@@ -313,3 +313,35 @@ def test_a_budget_spent_on_a_429_burst_names_the_operation(
 
     with pytest.raises(RequestBudgetExceeded, match=f"spent while {LIST} kept answering 429"):
         _answer_429s(rails, Tries(), "1", 6)
+
+
+def test_every_request_counts_under_the_layer_that_sent_it(
+    config: TargetConfig, clock: FakeClock
+) -> None:
+    rails = rails_for(config, clock, max_requests=100)
+
+    rails.admit("GET", URL)
+    rails.layer = "generated"
+    rails.admit("GET", URL)
+    rails.admit("GET", URL)
+    rails.admit("GET", URL, settling=True)
+
+    usage = rails.usage()
+    assert (usage.sent, usage.budget) == (4, 100)
+    assert usage.by_layer == {"preflight": 1, "generated": 2, "settle": 1}
+
+
+@pytest.mark.parametrize(
+    ("profile", "max_requests", "budget"),
+    [
+        pytest.param("quick", None, PROFILE_REQUEST_BUDGETS["quick"], id="quick-by-default"),
+        pytest.param("release", None, PROFILE_REQUEST_BUDGETS["release"], id="release-by-default"),
+        pytest.param("release", 40, 40, id="a-set-budget-wins"),
+    ],
+)
+def test_a_run_without_a_budget_has_its_profiles(
+    config: TargetConfig, clock: FakeClock, profile: str, max_requests: int | None, budget: int
+) -> None:
+    rails = rails_for(config, clock, profile=profile, max_requests=max_requests)
+
+    assert rails.usage().budget == budget

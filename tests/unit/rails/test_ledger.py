@@ -98,4 +98,10 @@ def test_the_file_is_strict_json_with_never_written_as_a_very_old_reading(
         raise AssertionError(f"{constant} is not JSON")
 
     written = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
-    assert written == {"sent": 0, "next_slot": -1e300, "paused_until": -1e300, "open_jobs": {}}
+    assert written == {
+        "sent": 0,
+        "sent_by_layer": {},
+        "next_slot": -1e300,
+        "paused_until": -1e300,
+        "open_jobs": {},
+    }

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from prospecting_conformance.core.findings import Exchange, Finding
+from prospecting_conformance.rails.usage import RequestUsage
 from prospecting_conformance.rails.weather import Weather
 from prospecting_conformance.reporting.baseline import Baseline, BaselineEntry
 from prospecting_conformance.reporting.document import Summary
@@ -57,6 +58,7 @@ def faulted_summary(spec: Spec) -> Summary:
         outcomes=[Outcome("t::cancel", "failed", (L4.key,), "E L4")],
         seconds_to_first_failure=1.5,
         notes=["writes are off"],
+        requests=RequestUsage(14, 2000, {"preflight": 1, "contract": 12, "settle": 1}),
     )
     baseline = Baseline(
         (

@@ -26,6 +26,8 @@ def test_a_failed_run_on_the_job_page(faulted_summary: Summary) -> None:
         "",
         "Target: embedded reference server; profile quick; seed 7; tests: 1 failed.",
         "",
+        "Requests: 14 of 2000 (preflight 1, contract 12, settle 1).",
+        "",
         "- 1 new finding(s)",
         "",
         "### New findings",

@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from prospecting_conformance.target.config import PROFILES, Profile
+from prospecting_conformance.target.config import PROFILE_REQUEST_BUDGETS, PROFILES, Profile
 from prospecting_conformance.target.profiles import PROFILE_SETTINGS, ProfileSettings
 
 # List, start, cancel, get: the deepest link needs about a dozen steps to be reached
@@ -36,3 +36,9 @@ def test_a_deeper_profile_never_does_less(budget: str) -> None:
 @pytest.mark.parametrize("name", PROFILES)
 def test_every_stateful_walk_can_reach_the_deepest_link(name: Profile) -> None:
     assert PROFILE_SETTINGS[name].stateful_max_steps >= DEEPEST_LINK_STEPS
+
+
+def test_a_deeper_profile_never_has_a_smaller_request_budget() -> None:
+    budgets = [PROFILE_REQUEST_BUDGETS[name] for name in PROFILES]
+
+    assert budgets == sorted(budgets)

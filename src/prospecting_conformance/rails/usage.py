@@ -1,0 +1,99 @@
+"""How much of its request budget a run used, by layer, and whether it is on course to run out.
+
+The budget is sized by trial unless a run says what it spent: `RequestUsage` is the ledger's
+count (every process's, settle's included) at the end of the run, given to the summary, the
+terminal and the HTML. `BudgetForecast` watches the tests end and says, as soon as the tests
+that have run show it, that the rest will not fit: a release run that will stop INCOMPLETE at
+its budget says so in its first minutes, not at its end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["LAYERS", "BudgetForecast", "Layer", "RequestUsage", "layer_of"]
+
+# Where a request comes from: the preflight, schemathesis' generated cases, its stateful
+# walk, the hand-written contract tests, and settling the run's jobs at the end.
+Layer = Literal["preflight", "generated", "stateful", "contract", "settle"]
+LAYERS: tuple[Layer, ...] = ("preflight", "generated", "stateful", "contract", "settle")
+
+# The test functions whose requests are not contract tests' (suite/test_generated.py).
+_LAYER_OF_TEST: dict[str, Layer] = {
+    "test_generated_cases_conform": "generated",
+    "test_stateful_walks_conform": "stateful",
+}
+
+
+def layer_of(nodeid: str) -> Layer:
+    """The layer a test's requests count under, from its node id."""
+    function = nodeid.rsplit("::", 1)[-1].split("[", 1)[0]
+    return _LAYER_OF_TEST.get(function, "contract")
+
+
+@dataclass(frozen=True)
+class RequestUsage:
+    """Requests the run sent, in all and by layer, and the budget it had."""
+
+    sent: int = 0
+    budget: int = 0
+    by_layer: Mapping[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One line: `1234 of 5000 (generated 800, ...)`, the layers in LAYERS' order."""
+        layers = ", ".join(
+            f"{layer} {self.by_layer[layer]}" for layer in LAYERS if self.by_layer.get(layer)
+        )
+        return f"{self.sent} of {self.budget}" + (f" ({layers})" if layers else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sent": self.sent,
+            "budget": self.budget,
+            "byLayer": {layer: self.by_layer[layer] for layer in LAYERS if layer in self.by_layer},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RequestUsage:
+        return cls(sent=data["sent"], budget=data["budget"], by_layer=dict(data["byLayer"]))
+
+
+class BudgetForecast:
+    """The requests the tests still to run will need, from what those of their layer needed.
+
+    Each layer's tests are taken to need, on average, what its ended ones did (the generated
+    cases of one operation cost much what another's do); a layer none of whose tests has ended
+    yet counts for nothing more, so that the forecast errs low and a warning is not a guess.
+    """
+
+    def __init__(self, budget: int, nodeids: Iterable[str]) -> None:
+        self.budget = budget
+        self.remaining: Counter[Layer] = Counter(layer_of(nodeid) for nodeid in nodeids)
+        self.ended: Counter[Layer] = Counter()
+        self.spent: Counter[Layer] = Counter()
+        self.warned = False
+
+    def test_ended(self, nodeid: str, sent_by_layer: Mapping[str, int]) -> str | None:
+        """A test ended, and the run has sent `sent_by_layer` so far: the warning to give, once,
+        when the rest is bound to overrun the budget."""
+        layer = layer_of(nodeid)
+        if self.remaining[layer] > 0:
+            self.remaining[layer] -= 1
+        self.ended[layer] += 1
+        sent = sum(sent_by_layer.values())
+        needed = sent + sum(
+            round(sent_by_layer.get(layer, 0) / self.ended[layer] * self.remaining[layer])
+            for layer in self.ended
+        )
+        if self.warned or needed <= self.budget:
+            return None
+        self.warned = True
+        return (
+            f"request budget: {sent} of {self.budget} sent, and the tests still to run need "
+            f"about {needed - sent} more, going by those of their kind that ended: the run "
+            f"will stop INCOMPLETE when the budget is spent; give it at least {needed} "
+            "(--max-requests, PROSPECTING_MAX_REQUESTS)"
+        )
