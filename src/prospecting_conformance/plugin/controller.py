@@ -43,7 +43,7 @@ from prospecting_conformance.run.recorder import merge
 from prospecting_conformance.run.settle import UnsettledJob, settle_jobs
 from prospecting_conformance.run.verdict import Outcome
 from prospecting_conformance.spec.model import load_spec
-from prospecting_conformance.target.config import TargetConfig
+from prospecting_conformance.target.config import PROFILE_REQUEST_NEEDS, TargetConfig
 from prospecting_conformance.target.settings import (
     reference_faults,
     run_seed,
@@ -85,9 +85,12 @@ class RunController:
             self._forecast(ids)
 
     def _forecast(self, nodeids: list[str]) -> None:
-        if nodeids:
-            budget = run_target().request_budget
-            self.forecast = BudgetForecast(budget, nodeids)
+        if not nodeids:
+            return
+        target = run_target()
+        expected = PROFILE_REQUEST_NEEDS[target.profile]
+        self.forecast = BudgetForecast(target.request_budget, nodeids, expected)
+        self._warn(self.forecast.at_start(process_rails(self.config).usage().by_layer))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "teardown" and self.forecast is not None:
@@ -122,7 +125,9 @@ class RunController:
         """Say, once and as soon as the ended tests show it, that the budget will not last."""
         assert self.forecast is not None
         usage = process_rails(self.config).usage()
-        warning = self.forecast.test_ended(nodeid, usage.by_layer)
+        self._warn(self.forecast.test_ended(nodeid, usage.by_layer))
+
+    def _warn(self, warning: str | None) -> None:
         if warning is not None:
             self.budget_warning = warning
             say_line(self.config, f"warning: {warning}")

@@ -64,17 +64,24 @@ class RequestUsage:
 class BudgetForecast:
     """The requests the tests still to run will need, from what those of their layer needed.
 
-    Each layer's tests are taken to need, on average, what its ended ones did (the generated
-    cases of one operation cost much what another's do); a layer none of whose tests has ended
-    yet counts for nothing more, so that the forecast errs low and a warning is not a guess.
+    Each layer's remaining tests are taken to need, on average, what its ended ones did (the
+    generated cases of one operation cost much what another's do); a layer none of whose tests
+    has ended yet is taken to need what it needed on the reference server (`expected`,
+    target/config.PROFILE_REQUEST_NEEDS), so that a run whose budget is short of even that
+    hears it before its first test.
     """
 
-    def __init__(self, budget: int, nodeids: Iterable[str]) -> None:
+    def __init__(self, budget: int, nodeids: Iterable[str], expected: Mapping[str, int]) -> None:
         self.budget = budget
+        self.expected = expected
         self.remaining: Counter[Layer] = Counter(layer_of(nodeid) for nodeid in nodeids)
         self.ended: Counter[Layer] = Counter()
-        self.spent: Counter[Layer] = Counter()
         self.warned = False
+
+    def at_start(self, sent_by_layer: Mapping[str, int]) -> str | None:
+        """The warning to give before the first test (the preflight has sent `sent_by_layer`),
+        if the budget is short of the need."""
+        return self._judge(sent_by_layer)
 
     def test_ended(self, nodeid: str, sent_by_layer: Mapping[str, int]) -> str | None:
         """A test ended, and the run has sent `sent_by_layer` so far: the warning to give, once,
@@ -83,17 +90,24 @@ class BudgetForecast:
         if self.remaining[layer] > 0:
             self.remaining[layer] -= 1
         self.ended[layer] += 1
+        return self._judge(sent_by_layer)
+
+    def _still_needed(self, layer: Layer, sent_by_layer: Mapping[str, int]) -> int:
+        if not self.remaining[layer]:
+            return 0
+        if not self.ended[layer]:
+            return self.expected.get(layer, 0)
+        return round(sent_by_layer.get(layer, 0) / self.ended[layer] * self.remaining[layer])
+
+    def _judge(self, sent_by_layer: Mapping[str, int]) -> str | None:
         sent = sum(sent_by_layer.values())
-        needed = sent + sum(
-            round(sent_by_layer.get(layer, 0) / self.ended[layer] * self.remaining[layer])
-            for layer in self.ended
-        )
+        needed = sent + sum(self._still_needed(layer, sent_by_layer) for layer in LAYERS)
         if self.warned or needed <= self.budget:
             return None
         self.warned = True
         return (
             f"request budget: {sent} of {self.budget} sent, and the tests still to run need "
-            f"about {needed - sent} more, going by those of their kind that ended: the run "
-            f"will stop INCOMPLETE when the budget is spent; give it at least {needed} "
-            "(--max-requests, PROSPECTING_MAX_REQUESTS)"
+            f"about {needed - sent} more (going by those of their kind that ended, or else by "
+            "the reference server): the run will stop INCOMPLETE when the budget is spent; give "
+            f"it at least {needed} (--max-requests, PROSPECTING_MAX_REQUESTS)"
         )

@@ -21,6 +21,7 @@ __all__ = [
     "KEY_FIELDS",
     "PROFILES",
     "PROFILE_REQUEST_BUDGETS",
+    "PROFILE_REQUEST_NEEDS",
     "KeyName",
     "Profile",
     "TargetConfig",
@@ -30,10 +31,19 @@ __all__ = [
 Profile = Literal["quick", "default", "release"]
 PROFILES: tuple[Profile, ...] = ("quick", "default", "release")
 
-# The request budget of a run that sets none (PROSPECTING_MAX_REQUESTS), by profile: what the
-# profile's run sent on the reference server, the most of five seeds, and half as much again
-# for a target whose answers lead the walks further (docs/budgets.md has the measurements).
-PROFILE_REQUEST_BUDGETS: dict[Profile, int] = {"quick": 2000, "default": 5000, "release": 30000}
+# What each profile's run sent on the reference server, by layer: the most of several seeds
+# (quick 5, default 3, release 2; docs/budgets.md has each run). The budget of a run that
+# sets none (PROSPECTING_MAX_REQUESTS) is their sum and half as much again, for a target
+# whose answers lead the walks further; the forecast starts from them (rails/usage.py).
+PROFILE_REQUEST_NEEDS: dict[Profile, dict[str, int]] = {
+    "quick": {"preflight": 1, "generated": 212, "stateful": 1187, "contract": 530},
+    "default": {"preflight": 1, "generated": 852, "stateful": 1548, "contract": 508},
+    "release": {"preflight": 1, "generated": 5000, "stateful": 10000, "contract": 530},
+}
+PROFILE_REQUEST_BUDGETS: dict[Profile, int] = {
+    profile: math.ceil(sum(needs.values()) * 1.5 / 500) * 500
+    for profile, needs in PROFILE_REQUEST_NEEDS.items()
+}
 
 # Every key a target may configure: one per role of its own account group, the foreign
 # group's all-scopes key (tenancy) and a key with a tiny quota (rate limiting).

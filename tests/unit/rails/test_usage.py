@@ -1,7 +1,7 @@
 """What a run spent of its request budget, by layer, and the early word that it will run out.
 
 The forecast reads the tests as they end: each layer's remaining tests are taken to cost what
-its ended ones did, and a layer with none ended counts for nothing yet.
+its ended ones did, and a layer with none ended what it cost on the reference server.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_usage_reads_as_one_line_in_the_layers_order() -> None:
 
 def test_a_run_whose_ended_tests_show_the_rest_will_not_fit_is_warned_once() -> None:
     # Given ten generated tests and a contract test, and a budget of 100
-    forecast = BudgetForecast(100, [GENERATED] * 10 + [CONTRACT])
+    forecast = BudgetForecast(100, [GENERATED] * 10 + [CONTRACT], {"contract": 0})
 
     # When two generated tests have ended having sent 12 each: 24 sent, 96 to come
     first = forecast.test_ended(GENERATED, {"preflight": 1, "generated": 12})
@@ -59,16 +59,28 @@ def test_a_run_whose_ended_tests_show_the_rest_will_not_fit_is_warned_once() -> 
 
 
 def test_a_run_that_fits_its_budget_is_not_warned() -> None:
-    forecast = BudgetForecast(200, [GENERATED] * 10 + [STATEFUL])
+    forecast = BudgetForecast(200, [GENERATED] * 10 + [STATEFUL], {"stateful": 90})
 
     said = [forecast.test_ended(GENERATED, {"generated": 10 * n}) for n in range(1, 11)]
 
+    assert forecast.at_start({}) is None
     assert said == [None] * 10
 
 
-def test_a_layer_none_of_whose_tests_has_ended_counts_for_nothing_yet() -> None:
-    # The stateful walk may need thousands; until it ends nothing is known of it.
-    forecast = BudgetForecast(50, [GENERATED, STATEFUL])
+def test_a_layer_none_of_whose_tests_has_ended_needs_what_it_did_on_the_reference_server() -> None:
+    # The stateful walk is one test: until it ends, only the reference server's figure says
+    # what it will need.
+    forecast = BudgetForecast(1000, [GENERATED, STATEFUL], {"generated": 10, "stateful": 900})
 
-    assert forecast.test_ended(GENERATED, {"generated": 40}) is None
-    assert forecast.test_ended(STATEFUL, {"generated": 40, "stateful": 30}) is not None
+    assert forecast.at_start({}) is None
+    assert forecast.test_ended(GENERATED, {"generated": 150}) is not None
+
+
+def test_a_budget_short_of_the_reference_servers_need_is_told_before_the_first_test() -> None:
+    forecast = BudgetForecast(1000, [GENERATED, STATEFUL], {"generated": 300, "stateful": 900})
+
+    warning = forecast.at_start({"preflight": 1})
+
+    assert warning is not None
+    assert "1 of 1000 sent" in warning
+    assert "give it at least 1201" in warning
