@@ -136,7 +136,13 @@ def base_env(pycache_prefix: Path | None) -> dict[str, str]:
     return env
 
 
-def run_st(phases: str, profile: ProfileSettings, seed_value: int, env: dict[str, str]) -> Sample:
+def run_st(
+    phases: str,
+    profile: ProfileSettings,
+    seed_value: int,
+    env: dict[str, str],
+    workers: int = 1,
+) -> Sample:
     with tempfile.TemporaryDirectory(prefix="bench-st-") as tmp:
         Path(tmp, "schemathesis.toml").write_text(st_config(profile), encoding="utf-8")
         command = [
@@ -154,7 +160,7 @@ def run_st(phases: str, profile: ProfileSettings, seed_value: int, env: dict[str
             "--max-examples",
             str(profile.max_examples),
             "--workers",
-            "1",
+            str(workers),
             "--seed",
             str(seed_value),
             "--no-shrink",

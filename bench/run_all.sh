@@ -24,6 +24,10 @@ python bench/bench_reference_rps.py
 echo; echo "### generated cases/s: this suite's schemathesis layer against st run"
 python bench/bench_vs_st_run.py --runs 3
 
+echo; echo "### wall time at 0, 50 and 200 ms of added latency: the quick profile against st run"
+# The longest here: at 200 ms a quick run waits minutes on its answers (about 35 minutes in all).
+python bench/bench_latency.py --runs 3
+
 echo; echo "### end-to-end wall time per profile"
 python bench/bench_profiles.py --runs 3 "${mutation[@]}"
 

@@ -37,6 +37,7 @@ __all__ = [
     "Witness",
     "busiest_second",
     "early_after_pause",
+    "upstream_url",
 ]
 
 # Headers that belong to one hop, not to the exchange (RFC 9110 §7.6.1), plus what httpx
@@ -144,18 +145,21 @@ class RecordingProxy:
         return headers
 
     async def _forward(self, scope: Scope, headers: dict[str, str], body: bytes) -> Response:
-        # The path as it arrived, byte for byte: generated cases send what no router would.
-        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-        query: bytes = scope.get("query_string", b"")
-        url = httpx.URL(self.upstream).copy_with(
-            raw_path=raw_path + (b"?" + query if query else b"")
-        )
+        url = upstream_url(self.upstream, scope)
         # A client per request: nothing is left open when the witness stops.
         async with httpx.AsyncClient(timeout=30.0) as client:
             upstream = await client.request(scope["method"], url, headers=headers, content=body)
         kept = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_HEADERS}
         kept.pop("content-encoding", None)
         return Response(upstream.content, status_code=upstream.status_code, headers=kept)
+
+
+def upstream_url(upstream: str, scope: Scope) -> httpx.URL:
+    """`upstream` with the request's path and query as they arrived, byte for byte: generated
+    cases send what no router would."""
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+    query: bytes = scope.get("query_string", b"")
+    return httpx.URL(upstream).copy_with(raw_path=raw_path + (b"?" + query if query else b""))
 
 
 def _gateway_error(status: int, code: str, headers: dict[str, str]) -> Response:
