@@ -42,9 +42,11 @@ def probe(api: ProspectingClient, skip_unless_writable: SkipUnlessWritable) -> P
     return send
 
 
-# Contract tests first, generated ones next (a regression shows in seconds, not minutes),
-# the second look at every job seen last (it wants every job the run started, and time).
-ORDER = ("test_generated.py", "test_revisit.py")
+# The contract tests that answer at once first, then those that wait (on jobs to end, on a
+# 429's pause), then the generated ones (a regression shows in the first second, not after
+# seconds of waiting), the second look at every job seen last (it wants every job the run
+# started, and time).
+ORDER = ("test_lifecycle.py", "test_rate_limit.py", "test_generated.py", "test_revisit.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
