@@ -29,6 +29,7 @@ PRELOAD = [
     "jsonschema",
     "prospecting_conformance.plugin.controller",
     "prospecting_conformance.fuzz.stateful",
+    "prospecting_conformance.mutation.warm",
 ]
 
 _context = multiprocessing.get_context("forkserver")

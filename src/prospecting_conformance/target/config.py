@@ -32,9 +32,10 @@ Profile = Literal["quick", "default", "release"]
 PROFILES: tuple[Profile, ...] = ("quick", "default", "release")
 
 # What each profile's run sent on the reference server, by layer: the most of several seeds
-# (quick 5, default 3, release 2; docs/budgets.md has each run, and how to measure again). The budget of a run that
-# sets none (PROSPECTING_MAX_REQUESTS) is their sum and half as much again, for a target
-# whose answers lead the walks further; the forecast starts from them (rails/usage.py).
+# (quick 5, default 3, release 2; docs/budgets.md has each run, and how to measure again).
+# The budget of a run that sets none (PROSPECTING_MAX_REQUESTS) is their sum and half as
+# much again, for a target whose answers lead the walks further; the forecast starts from
+# them (rails/usage.py).
 PROFILE_REQUEST_NEEDS: dict[Profile, dict[str, int]] = {
     "quick": {"preflight": 1, "generated": 212, "stateful": 1187, "contract": 530},
     "default": {"preflight": 1, "generated": 852, "stateful": 1548, "contract": 508},
