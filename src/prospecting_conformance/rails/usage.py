@@ -30,7 +30,8 @@ _LAYER_OF_TEST: dict[str, Layer] = {
 
 def layer_of(nodeid: str) -> Layer:
     """The layer a test's requests count under, from its node id."""
-    function = nodeid.rsplit("::", 1)[-1].split("[", 1)[0]
+    # An xdist --dist=loadgroup node id ends in "@group" (test_stateful_walks_conform@generated).
+    function = nodeid.rsplit("::", 1)[-1].split("[", 1)[0].split("@", 1)[0]
     return _LAYER_OF_TEST.get(function, "contract")
 
 
