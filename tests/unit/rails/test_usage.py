@@ -21,6 +21,10 @@ CONTRACT = "tests/conformance/test_auth.py::test_a_missing_key_is_refused[list]"
         pytest.param(GENERATED, "generated", id="a-generated-case-of-one-operation"),
         pytest.param(STATEFUL, "stateful", id="the-stateful-walk"),
         pytest.param(
+            f"{STATEFUL}@generated", "stateful", id="the-stateful-walk-in-an-xdist-loadgroup"
+        ),
+        pytest.param(f"{GENERATED}@generated", "generated", id="a-generated-case-in-its-group"),
+        pytest.param(
             "prospecting_conformance/suite/test_generated.py::test_every_link_was_followed",
             "contract",
             id="a-hand-written-test-beside-them",
