@@ -10,7 +10,7 @@ inferred, and the exchange (request with secrets already redacted, response exce
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from prospecting_conformance.core.rules import Family, Provenance, rule
@@ -36,7 +36,9 @@ class Exchange:
     response_body: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not `asdict`: it deep-copies every header value, and this runs on every response
+        # the run logs (run/exchanges.py); the fields are strings, numbers and two mappings.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["request_headers"] = dict(self.request_headers)
         data["response_headers"] = dict(self.response_headers)
         if self.response_body is not None:

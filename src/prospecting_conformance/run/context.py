@@ -24,7 +24,6 @@ from urllib.parse import unquote, urlsplit
 from prospecting_conformance.checks.envelope import TraceIds, check_content_type, check_envelope
 from prospecting_conformance.checks.identity import check_identity
 from prospecting_conformance.checks.job_history import JobHistory
-from prospecting_conformance.checks.lifecycle import TERMINAL
 from prospecting_conformance.checks.schema import check_response
 from prospecting_conformance.checks.spelling import check_no_redirect
 from prospecting_conformance.core.findings import Finding, FindingKey
@@ -67,6 +66,9 @@ class RunContext:
         # finding nobody keeps is forgotten (and its id cannot be mistaken for a new one's).
         self._recorded: weakref.WeakValueDictionary[int, Finding] = weakref.WeakValueDictionary()
         self._recorded_lock = threading.Lock()
+        # The open-jobs count this context last wrote to the rails' ledger (None: none yet).
+        self._jobs_open_written: int | None = None
+        self._jobs_open_lock = threading.Lock()
 
     def judge_and_record(self, observed: Observed, *, generated: bool = False) -> list[Finding]:
         """Check one response against every envelope and spec rule and record it (never
@@ -92,10 +94,22 @@ class RunContext:
         findings += self.jobs.judge(observed, group)
         findings = self.record(findings)
         # The budget keeps a reserve to settle the jobs this process has not seen end.
-        self.rails.jobs_open(
-            sum(1 for job in self.recorder.jobs.values() if job.status not in TERMINAL)
-        )
+        self._write_jobs_open()
         return findings
+
+    def _write_jobs_open(self) -> None:
+        """Tell the rails how many jobs this process has open, when that changed.
+
+        Only this context writes this process's count, so the ledger holds the latest count
+        either way; but each write rewrites the run's shared ledger file under its lock, which
+        cost more than judging a response did, and most responses change no job's status.
+        The lock keeps two threads' counts from being written in the wrong order.
+        """
+        with self._jobs_open_lock:
+            count = self.recorder.open_jobs
+            if count != self._jobs_open_written:
+                self.rails.jobs_open(count)
+                self._jobs_open_written = count
 
     def record(self, findings: Iterable[Finding]) -> list[Finding]:
         """Record each finding once, however many layers hand it on (observer, failed test);

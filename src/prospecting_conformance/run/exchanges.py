@@ -73,8 +73,14 @@ class ExchangeLog:
         )
         line = json.dumps(entry.to_dict()) + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as log:
+            try:
+                log = self.path.open("a", encoding="utf-8")
+            except FileNotFoundError:
+                # The folder is made by the first response (and again if something removed
+                # it), not checked on every one: a mkdir per response cost as much as the append.
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                log = self.path.open("a", encoding="utf-8")
+            with log:
                 log.write(line)
 
 

@@ -17,6 +17,7 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from pathlib import Path
 
+from prospecting_conformance.checks.lifecycle import TERMINAL
 from prospecting_conformance.core.findings import Finding, FindingKey
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.rails.weather import Weather
@@ -47,6 +48,9 @@ class Recorder:
         self.generated_statuses: dict[str, Counter[int]] = {}
         self.links_covered: set[str] = set()
         self.jobs: dict[str, TrackedJob] = {}
+        # The ids in `jobs` not yet seen terminal, kept as statuses arrive: the run context
+        # reads their number on every response, and a recount would grow with the run's jobs.
+        self._open_job_ids: set[str] = set()
         # What must be unique across the run, by kind: value -> where it was first received.
         # Each process judges its own; the controller compares the workers' (merge).
         self.seen: dict[str, dict[str, Sighting]] = {kind: {} for kind in RUN_UNIQUE}
@@ -99,6 +103,16 @@ class Recorder:
             job_status = job.get("status") if job is not None else None
             if isinstance(job_status, str):
                 tracked.status = job_status
+            if tracked.status in TERMINAL:
+                self._open_job_ids.discard(job_id)
+            else:
+                self._open_job_ids.add(job_id)
+
+    @property
+    def open_jobs(self) -> int:
+        """How many of the jobs this process saw it has not seen end (what settle will need)."""
+        with self._lock:
+            return len(self._open_job_ids)
 
     def record(self, findings: Iterable[Finding]) -> None:
         with self._lock:

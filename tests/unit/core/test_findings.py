@@ -142,3 +142,23 @@ def test_the_exchange_keeps_an_excerpt_of_a_long_body() -> None:
     exchange = Exchange("GET", "https://api.test/", status=200, response_body="x" * 5000)
 
     assert exchange.to_dict()["response_body"] == "x" * BODY_EXCERPT_CHARS
+
+
+def test_the_exchange_is_written_down_field_by_field_with_plain_header_dicts() -> None:
+    exchange = Exchange(
+        "POST", "https://api.test/", {"X-API-Key": "$KEY"}, "{}", 202, {"location": "/j/1"}, "{}"
+    )
+
+    data = exchange.to_dict()
+
+    assert data == {
+        "method": "POST",
+        "url": "https://api.test/",
+        "request_headers": {"X-API-Key": "$KEY"},
+        "request_body": "{}",
+        "status": 202,
+        "response_headers": {"location": "/j/1"},
+        "response_body": "{}",
+    }
+    assert type(data["response_headers"]) is dict
+    assert Exchange.from_dict(data) == exchange

@@ -251,3 +251,25 @@ def test_identity_and_redirects_are_judged_on_every_response(
     findings = context.judge_and_record(observed(config))
 
     assert rule in {f.rule for f in findings}
+
+
+def test_the_rails_hear_of_open_jobs_when_their_number_changes(
+    context: RunContext, config: TargetConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each count is a rewrite of the run's shared ledger file: a response that opens or ends
+    # no job must not cost one, and the ledger must still hold the latest count.
+    written: list[int] = []
+    monkeypatch.setattr(context.rails, "jobs_open", written.append)
+    get = "/prospecting/job-1"
+
+    context.judge_and_record(listed(config))
+    context.judge_and_record(started(config))
+    context.judge_and_record(listed(config, "t-list-2"))
+    context.judge_and_record(started(config, "job-2"))
+    running = ok(job("job-1", "running"), "t-get-1")
+    context.judge_and_record(response(config, GET, "GET", get, 200, running))
+    ended = ok(job("job-1", "completed"), "t-get-2")
+    context.judge_and_record(response(config, GET, "GET", get, 200, ended))
+
+    assert written == [0, 1, 2, 1]
+    assert context.recorder.open_jobs == 1

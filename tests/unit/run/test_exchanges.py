@@ -38,6 +38,17 @@ def test_what_is_logged_is_read_back_whole_and_redacted(tmp_path: Path) -> None:
     assert "k-secret-1" not in log.path.read_text()
 
 
+def test_a_log_whose_folder_was_removed_makes_it_again(tmp_path: Path) -> None:
+    # The folder is made when an append finds it missing, not checked on every response.
+    log = ExchangeLog(tmp_path)
+    log.add(_observed("getProspectingJob", 0.001))
+
+    reset(tmp_path)
+    log.add(_observed("listSalesNavigatorSavedSearches", 0.002))
+
+    assert [e.operation for e in read_exchanges(tmp_path)] == ["listSalesNavigatorSavedSearches"]
+
+
 def test_the_processes_logs_are_read_in_the_order_they_were_sent(tmp_path: Path) -> None:
     folder = tmp_path / ".exchanges"
     folder.mkdir()
