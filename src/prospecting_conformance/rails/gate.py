@@ -182,12 +182,13 @@ class Rails:
         self._refuse_foreign_origin(url)
         self._refuse_unallowed_write(method)
         slot = self.store.update(lambda ledger: self._take_slot(ledger, settling))
-        while True:
+        # The slot already waits out the pause the ledger held when it was taken; a pause that
+        # a 429 starts while this request waits for its slot is read again after each sleep.
+        now = self.clock()
+        while slot > now:
+            self.sleep(slot - now)
+            slot = max(slot, self.paused_until)
             now = self.clock()
-            wait = max(slot, self.paused_until) - now
-            if wait <= 0:
-                break
-            self.sleep(wait)
         self.sent_at.append(now)
         return now
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import math
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -61,16 +62,22 @@ class FileLedgerStore:
         self._lock = threading.Lock()
 
     def update(self, change: Callable[[Ledger], T]) -> T:
-        with self._lock, open(self.path, "a+", encoding="utf-8") as handle:
+        # Read and written in place ("a+" would append every write, wherever the file is sought).
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        with self._lock, open(descriptor, "r+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
             text = handle.read()
             ledger = Ledger(**json.loads(text)) if text else Ledger()
             result = change(ledger)
-            handle.seek(0)
-            handle.truncate()
             # JSON has no infinity; the ledger's "never" is written as a very old reading.
-            handle.write(json.dumps({k: _finite(v) for k, v in asdict(ledger).items()}))
+            written = json.dumps({k: _finite(v) for k, v in asdict(ledger).items()})
+            # Written over, then cut to length: a file truncated to nothing and written again
+            # is flushed to disk when it is closed (ext4's safeguard for replaced files), a
+            # wait on every request of the run when the disk is busy.
+            handle.seek(0)
+            handle.write(written)
+            handle.truncate()
             return result
 
 
