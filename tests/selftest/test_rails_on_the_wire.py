@@ -145,6 +145,8 @@ def test_with_writes_off_no_write_reaches_the_target(witnessed: dict[str, Witnes
     assert {a.method for a in seen.arrivals} >= {"GET", "OPTIONS"}, seen.run.explain()
     assert seen.run.returncode == 0, seen.run.explain()
     assert seen.run.stdout.count("note: writes are off") == 1, seen.run.explain()
+    # and the requests its reports say it sent, by layer, are the ones that arrived
+    assert_requests_reported_as_arrived(seen, budget=1_000_000)
 
 
 @pytest.mark.parametrize("case", ["budget-generated", "budget-stateful"])
@@ -164,6 +166,26 @@ def test_the_budget_holds_for_every_layer_and_stops_the_run(
     # and settle had its reserve: every job the run started ended, none is reported left running
     assert seen.run.summary["jobsLeftRunning"] == [], seen.run.explain()
     assert seen.jobs_not_terminal == [], seen.run.explain()
+    # and the run said, before its first test, that its budget would not last
+    assert "warning: request budget: 1 of 30 sent" in seen.run.stdout, seen.run.explain()
+    assert any("request budget" in note for note in seen.run.summary["notes"])
+    assert_requests_reported_as_arrived(seen, budget=30, stopped=True)
+
+
+def assert_requests_reported_as_arrived(
+    seen: Witnessed, budget: int, stopped: bool = False
+) -> None:
+    """The summary's request count is what reached the target, every layer's share in it; in a
+    run the budget stopped, a request the rails let go as the engine stopped may never leave,
+    so there the count may be above the arrivals, never below (a rail counts what it let go)."""
+    requests = seen.run.summary["requests"]
+    if stopped:
+        assert len(seen.arrivals) <= requests["sent"] <= budget, seen.run.explain()
+    else:
+        assert requests["sent"] == len(seen.arrivals), seen.run.explain()
+    assert requests["budget"] == budget, seen.run.explain()
+    assert sum(requests["byLayer"].values()) == requests["sent"], seen.run.explain()
+    assert f"requests: {requests['sent']} of {budget}" in seen.run.stdout, seen.run.explain()
 
 
 def test_no_second_holds_more_requests_than_the_rate(witnessed: dict[str, Witnessed]) -> None:

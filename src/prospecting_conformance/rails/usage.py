@@ -37,7 +37,11 @@ def layer_of(nodeid: str) -> Layer:
 
 @dataclass(frozen=True)
 class RequestUsage:
-    """Requests the run sent, in all and by layer, and the budget it had."""
+    """Requests the run sent, in all and by layer, and the budget it had.
+
+    Counted as the rails let each one go: a request let go as a spent budget stops the engine
+    may never reach the wire, so a stopped run's count can be one or two above its arrivals.
+    """
 
     sent: int = 0
     budget: int = 0
