@@ -302,9 +302,18 @@ def test_variation_makes_the_server_differ(name: str) -> None:
         assert PROBES[name](probe), f"{name} on, but the server answers as the plain one"
 
 
+# Probes that time answers. On a loaded machine the plain server can be slow for a whole probe;
+# the variation is slow on every try, so one quiet try in three proves the probe tells them
+# apart (CI on a load of 12 saw all forty plain answers over 1 ms once).
+TIMED = frozenset({"latency_jitter", "network_latency", "slow_first_byte"})
+
+
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_plain_server_does_not_differ(plain: Probe, name: str) -> None:
-    assert not PROBES[name](plain), f"the plain server shows the variation {name}"
+    tries = 3 if name in TIMED else 1
+    assert not all(PROBES[name](plain) for _ in range(tries)), (
+        f"the plain server shows the variation {name} ({tries} tries)"
+    )
 
 
 def test_gzip_only_when_the_client_accepts_it() -> None:
