@@ -52,7 +52,10 @@ def test_stateful_walks_conform(run_context: RunContext, progress: Progress) -> 
     # What the walks' responses broke is recorded as they go; the plugin fails this test on
     # whatever of it is new. Here: the failures the engine could not name a rule for.
     run = run_stateful(run_context, progress=progress)
-    print(f"stateful scenarios: {run.scenarios}, links followed: {len(run.links_covered)}")
+    print(
+        f"stateful scenarios: {run.scenarios} in {run.walks} walk(s) at once, "
+        f"links followed: {len(run.links_covered)}"
+    )
     assert not run.failures, "\n".join(run.failures)
 
 

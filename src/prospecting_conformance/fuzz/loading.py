@@ -73,9 +73,14 @@ def fuzzed_operations(spec: Spec, target: TargetConfig) -> list[str]:
     return [op for op in spec.operations if op not in excluded]
 
 
-def fuzz_config(target: TargetConfig, seed: int) -> dict[str, Any]:
-    """schemathesis' configuration for the run: the target's pins, the profile's budgets."""
+def fuzz_config(
+    target: TargetConfig, seed: int, *, stateful_examples: int | None = None
+) -> dict[str, Any]:
+    """schemathesis' configuration for the run: the target's pins, the profile's budgets
+    (`stateful_examples`: one walk's share of the profile's stateful scenarios)."""
     profile = PROFILE_SETTINGS[target.profile]
+    if stateful_examples is None:
+        stateful_examples = profile.stateful_max_examples
     credential = target.credential("all")
     return {
         "seed": seed,
@@ -98,7 +103,7 @@ def fuzz_config(target: TargetConfig, seed: int) -> dict[str, Any]:
                 # Negative steps break the chains the links build (a rejected start has
                 # no job to poll); the fuzzing phase covers negative cases per operation.
                 "generation": {
-                    "max-examples": profile.stateful_max_examples,
+                    "max-examples": stateful_examples,
                     "mode": "positive",
                 },
             },
@@ -108,13 +113,17 @@ def fuzz_config(target: TargetConfig, seed: int) -> dict[str, Any]:
     }
 
 
-def fuzz_schema(target: TargetConfig, spec: Spec, seed: int) -> Any:
+def fuzz_schema(
+    target: TargetConfig, spec: Spec, seed: int, *, stateful_examples: int | None = None
+) -> Any:
     """The spec as schemathesis loads it, pointed at the run's target, sending through the
     rails of the run bound to it, and nothing while none is."""
     document = copy.deepcopy(spec.document)
     for name in document["components"]["securitySchemes"]:
         document["components"]["securitySchemes"][name] = security_scheme(target)
-    config = schemathesis.Config.from_dict(fuzz_config(target, seed))
+    config = schemathesis.Config.from_dict(
+        fuzz_config(target, seed, stateful_examples=stateful_examples)
+    )
     schema: schemathesis.BaseSchema = railed_schema(
         schemathesis.openapi.from_dict(document, config=config)
     )

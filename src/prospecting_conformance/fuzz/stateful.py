@@ -8,10 +8,12 @@ flaky gate.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from schemathesis import engine
 from schemathesis.engine import events
@@ -25,20 +27,39 @@ from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec
+from prospecting_conformance.target.profiles import PROFILE_SETTINGS
+from prospecting_conformance.target.settings import SEED_LIMIT
 
-__all__ = ["PROGRESS_EVERY_S", "StatefulRun", "links_never_followed", "run_stateful"]
+__all__ = [
+    "PROGRESS_EVERY_S",
+    "StatefulRun",
+    "links_never_followed",
+    "run_stateful",
+    "walks_for",
+]
 
 # How often a long phase reports how far it got.
 PROGRESS_EVERY_S = 5.0
+# Walks at once when the target answers slower than FAST_ANSWER_S and the user chose none.
+# A walk waits for each answer before its next step; eight overlap those waits (at 200 ms
+# per answer the quick profile's walks took 42 s with eight, 78 s with four, about 220 s
+# with one) and the five links were still followed, each walk with a dozen scenarios.
+SLOW_TARGET_WALKS = 8
+# Below this median answer time a run is bound by its own work, not by waiting: one walk,
+# since more only add their start-ups and switch threads (about 2 s on a quick run on loopback).
+FAST_ANSWER_S = 0.01
 
 
 @dataclass
 class StatefulRun:
-    """What the stateful phase did: scenarios run, links followed, failures met."""
+    """What the stateful phase did: walks at once, scenarios run, links followed, failures met."""
 
+    walks: int = 1
     scenarios: int = 0
     links_covered: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
+    # Walks report from their own threads.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def progress(self, declared: int) -> str:
         """The progress line a long phase shows."""
@@ -50,35 +71,112 @@ class StatefulRun:
 
 def run_stateful(context: RunContext, progress: Callable[[str], None] | None = None) -> StatefulRun:
     """Run the stateful phase for `context`'s run; a long one reports its progress every few
-    seconds to `progress`."""
-    schema = fuzz_schema(context.target, context.spec, context.seed)
-    schema.config.phases.update(phases=["stateful"])
-    run = StatefulRun()
+    seconds to `progress`.
+
+    Several walks may run at once (`walks_for`), each with its own seed and its share of
+    the profile's scenarios: a walk waits for every answer before its next step, so across a
+    network one walk at a time is the run's latency times its steps. They share the run's
+    rails (one budget, one rate) and record into the one recorder."""
+    walks = walks_for(context.target.stateful_walks, context.recorder.typical_answer_s())
+    profile = PROFILE_SETTINGS[context.target.profile]
+    share = -(-profile.stateful_max_examples // walks)
+    schemas = [
+        fuzz_schema(
+            context.target,
+            context.spec,
+            (context.seed + number) % SEED_LIMIT,
+            stateful_examples=share,
+        )
+        for number in range(walks)
+    ]
+    run = StatefulRun(walks=walks)
     declared = len(spec_links(context.spec))
-    next_report = time.monotonic() + PROGRESS_EVERY_S
     rails = context.rails
-    with (
-        sending_for(schema, context, in_worker_thread=True),
-        railed_engine_sessions(rails),
-    ):
-        stream = engine.from_schema(schema).execute()
-        for event in stream:
-            if rails.spent is not None:
-                # The engine reports what a step raised as an error and goes on: stop it, and
-                # read it to its end, since its thread sends through the bindings above.
-                stream.stop()
-                continue
-            if progress is not None and time.monotonic() >= next_report:
-                progress(run.progress(declared))
-                next_report = time.monotonic() + PROGRESS_EVERY_S
-            _follow(event, run, context.recorder)
+    with ExitStack() as bindings:
+        bindings.enter_context(railed_engine_sessions(rails))
+        for schema in schemas:
+            schema.config.phases.update(phases=["stateful"])
+            bindings.enter_context(sending_for(schema, context, in_worker_thread=True))
+        walkers = [_Walk(schema, run, context) for schema in schemas]
+        next_report = time.monotonic() + PROGRESS_EVERY_S
+        try:
+            for walker in walkers:
+                # One at a time until its first scenario: Hypothesis reads a state machine's
+                # source as it starts, and CPython 3.11 before 3.11.9 can fail two threads
+                # that parse at once ("AST constructor recursion depth mismatch",
+                # python/cpython#106905). A walk reaches its first scenario before it sends.
+                walker.start()
+                walker.ready.wait()
+            while running := [walker for walker in walkers if walker.is_alive()]:
+                running[0].join(max(0.0, next_report - time.monotonic()))
+                if progress is not None and time.monotonic() >= next_report:
+                    progress(run.progress(declared))
+                    next_report = time.monotonic() + PROGRESS_EVERY_S
+        finally:
+            # An interrupt (or an error here) stops every walk; each stops its engine and
+            # reads it to its end, since its threads send through the bindings above.
+            for walker in walkers:
+                walker.stop()
+            for walker in walkers:
+                walker.join()
+    for walker in walkers:
+        if walker.error is not None:
+            raise walker.error
     if rails.spent is not None:
         raise RequestBudgetExceeded(rails.spent)
     return run
 
 
+def walks_for(chosen: int | Literal["auto"], typical_answer_s: float | None) -> int:
+    """How many walks run at once: as `chosen`, or by how fast the target answered so far."""
+    if chosen != "auto":
+        return chosen
+    if typical_answer_s is None or typical_answer_s < FAST_ANSWER_S:
+        return 1
+    return SLOW_TARGET_WALKS
+
+
+class _Walk(threading.Thread):
+    """One walk: schemathesis' engine on one schema, its events taken into the shared run."""
+
+    def __init__(self, schema: Any, run: StatefulRun, context: RunContext) -> None:
+        super().__init__(name="prospecting-stateful-walk", daemon=True)
+        self._schema = schema
+        self._run = run
+        self._context = context
+        self._stopping = threading.Event()
+        # Set when the walk has begun its first scenario, or ended without one.
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def run(self) -> None:
+        try:
+            stream = engine.from_schema(self._schema).execute()
+            for event in stream:
+                if isinstance(event, events.ScenarioStarted):
+                    self.ready.set()
+                if self._context.rails.spent is not None or self._stopping.is_set():
+                    # The engine reports what a step raised as an error and goes on: stop
+                    # it, and read it to its end.
+                    stream.stop()
+                    continue
+                _follow(event, self._run, self._context.recorder)
+        except BaseException as error:  # handed to the test's thread, which raises it
+            self.error = error
+        finally:
+            self.ready.set()
+
+
 def _follow(event: Any, run: StatefulRun, recorder: Recorder) -> None:
     """Take what one engine event says about scenarios, links and failures into `run`."""
+    with run.lock:
+        _take(event, run, recorder)
+
+
+def _take(event: Any, run: StatefulRun, recorder: Recorder) -> None:
     if isinstance(event, events.ScenarioFinished) and event.phase == PhaseName.STATEFUL_TESTING:
         run.scenarios += 1
         for node in event.recorder.cases.values():

@@ -12,6 +12,7 @@ link followed (`cover_link`), a reason the process is incomplete (`mark_incomple
 
 from __future__ import annotations
 
+import statistics
 import threading
 from collections import Counter, deque
 from collections.abc import Iterable
@@ -32,6 +33,9 @@ from prospecting_conformance.run.replay import Seen, chain
 
 # Exchanges kept for the current test: a generated test sends hundreds, a chain needs a few.
 HISTORY = 400
+# Answer times kept for `typical_answer_s`: enough for a median that one slow answer does not
+# move, few enough to follow a target that slows down.
+RECENT_ANSWERS = 64
 # The operations whose answers carry a job the run must see end.
 JOB_OPERATIONS = frozenset({"startProspectingJob", "getProspectingJob", "cancelProspectingJob"})
 
@@ -61,6 +65,7 @@ class Recorder:
         self._history: deque[Seen] = deque(maxlen=HISTORY)
         # Why this process could not do all it had to (mark_incomplete).
         self.incomplete: list[str] = []
+        self._answer_times: deque[float] = deque(maxlen=RECENT_ANSWERS)
 
     @property
     def current_test(self) -> str:
@@ -90,6 +95,8 @@ class Recorder:
         job_id = job.get("id") if job is not None else None
         with self._lock:
             self._history.append(Seen(at, operation_id, observed.exchange))
+            if observed.elapsed_s is not None:
+                self._answer_times.append(observed.elapsed_s)
             self.statuses.setdefault(operation_id, Counter())[status] += 1
             if generated:
                 self.generated_statuses.setdefault(operation_id, Counter())[status] += 1
@@ -107,6 +114,12 @@ class Recorder:
                 self._open_job_ids.discard(job_id)
             else:
                 self._open_job_ids.add(job_id)
+
+    def typical_answer_s(self) -> float | None:
+        """The median time of the process's recent answers, or None before any."""
+        with self._lock:
+            times = list(self._answer_times)
+        return statistics.median(times) if times else None
 
     @property
     def open_jobs(self) -> int:

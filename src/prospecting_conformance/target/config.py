@@ -62,6 +62,10 @@ KEY_FIELDS: dict[KeyName, str] = {
 
 SECRET_FIELDS = tuple(KEY_FIELDS.values())
 
+# More walks than this share a profile's scenarios so thinly that a walk ends before it
+# reaches the deepest link.
+MAX_STATEFUL_WALKS = 16
+
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
@@ -94,6 +98,9 @@ class TargetConfig:
     job_timeout: float = 60.0
     # None: the profile's budget (PROFILE_REQUEST_BUDGETS); `request_budget` is the one in force.
     max_requests: int | None = None
+    # Stateful walks that run at once; auto: as many as the target's answer times call for
+    # (fuzz/stateful.py, walks_for).
+    stateful_walks: int | Literal["auto"] = "auto"
     max_rate: float = 50.0
     embedded: bool = False
 
@@ -210,6 +217,13 @@ def _parse(name: str, var: str, raw: str) -> object:
             count = int(raw)
             if count <= 0:
                 raise ValueError("expected a positive whole number")
+            return count
+        if name == "stateful_walks":
+            if raw.strip().lower() == "auto":
+                return "auto"
+            count = int(raw)
+            if not 1 <= count <= MAX_STATEFUL_WALKS:
+                raise ValueError(f"expected auto or a whole number from 1 to {MAX_STATEFUL_WALKS}")
             return count
     except ValueError as exc:
         shown = "<redacted>" if name in SECRET_FIELDS else repr(raw)

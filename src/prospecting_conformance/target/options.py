@@ -63,6 +63,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("--job-timeout", "prospecting_job_timeout", "= ${var}", ENV_VARS["job_timeout"]),
     Option("--max-requests", "prospecting_max_requests", "= ${var}", ENV_VARS["max_requests"]),
     Option("--max-rate", "prospecting_max_rate", "= ${var}", ENV_VARS["max_rate"]),
+    Option(
+        "--stateful-walks",
+        "prospecting_stateful_walks",
+        "stateful walks at once, sharing the profile's scenarios: a number, or auto "
+        "(one on a fast target, more on a slow one; = ${var}; default: auto)",
+        ENV_VARS["stateful_walks"],
+    ),
     Option("--seed", "prospecting_seed", "replay a run's generated cases (= ${var})", SEED_VAR),
     Option(
         "--no-shrink",

@@ -86,7 +86,14 @@ STEP_SUMMARY_VAR = "GITHUB_STEP_SUMMARY"
 # embedded run only the server knows it (a staging key left in the shell must not be sent).
 RUN_SETTINGS = frozenset(
     ENV_VARS[name]
-    for name in ("profile", "allow_writes", "job_timeout", "max_requests", "max_rate")
+    for name in (
+        "profile",
+        "allow_writes",
+        "job_timeout",
+        "max_requests",
+        "max_rate",
+        "stateful_walks",
+    )
 ) | {SEED_VAR, NO_SHRINK_VAR, SKIP_RULES_VAR}
 
 # Every name the suite reads, in one list (the README's tables document them).

@@ -237,3 +237,12 @@ def test_merging_workers_adds_counts_and_keeps_each_finding_once() -> None:
         (("E4", "getProspectingJob", 200), 2),
         (("S3", "x", 500), 1),
     ]
+
+
+def test_the_typical_answer_time_is_the_median_of_the_recent_answers() -> None:
+    recorder = Recorder()
+    assert recorder.typical_answer_s() is None
+    for elapsed_s in (0.2, 0.25, 9.0, None, 0.21):
+        recorder.record_response(replace(listed("t"), elapsed_s=elapsed_s), "ag-1", at=0.0)
+    # One slow answer does not move it; an answer without a time is not one.
+    assert recorder.typical_answer_s() == pytest.approx(0.23)

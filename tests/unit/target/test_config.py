@@ -63,6 +63,10 @@ def test_a_base_url_needs_the_account_group_its_keys_belong_to() -> None:
         pytest.param({"PROSPECTING_MAX_RATE": "2.5"}, "max_rate", 2.5, id="a-rate"),
         pytest.param({"PROSPECTING_JOB_TIMEOUT": "90"}, "job_timeout", 90.0, id="a-timeout"),
         pytest.param({"PROSPECTING_MAX_REQUESTS": "40"}, "max_requests", 40, id="a-budget"),
+        pytest.param({"PROSPECTING_STATEFUL_WALKS": "6"}, "stateful_walks", 6, id="walks"),
+        pytest.param(
+            {"PROSPECTING_STATEFUL_WALKS": "Auto"}, "stateful_walks", "auto", id="walks-auto"
+        ),
         pytest.param(
             {"PROSPECTING_AUTH_HEADER": "Authorization"},
             "auth_header",
@@ -115,6 +119,16 @@ def test_each_variable_is_read_typed(variables: dict[str, str], field: str, valu
             {"PROSPECTING_MAX_REQUESTS": "-1"},
             "PROSPECTING_MAX_REQUESTS='-1': expected a positive whole number",
             id="a-negative-budget",
+        ),
+        pytest.param(
+            {"PROSPECTING_STATEFUL_WALKS": "17"},
+            "PROSPECTING_STATEFUL_WALKS='17': expected auto or a whole number from 1 to 16",
+            id="too-many-walks",
+        ),
+        pytest.param(
+            {"PROSPECTING_STATEFUL_WALKS": "0"},
+            "PROSPECTING_STATEFUL_WALKS='0': expected auto or a whole number from 1 to 16",
+            id="no-walk",
         ),
         pytest.param(
             {"PROSPECTING_MAX_REQUESTS": "1.5"},
