@@ -33,7 +33,7 @@ ENV_VARS: dict[str, str] = {
     "profile": "PROSPECTING_PROFILE",
     "job_timeout": "PROSPECTING_JOB_TIMEOUT",
     "max_requests": "PROSPECTING_MAX_REQUESTS",
-    "stateful_walks": "PROSPECTING_STATEFUL_WALKS",
+    "concurrency": "PROSPECTING_CONCURRENCY",
     "max_rate": "PROSPECTING_MAX_RATE",
 }
 

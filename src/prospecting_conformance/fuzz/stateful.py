@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from schemathesis import engine
 from schemathesis.engine import events
@@ -35,19 +35,10 @@ __all__ = [
     "StatefulRun",
     "links_never_followed",
     "run_stateful",
-    "walks_for",
 ]
 
 # How often a long phase reports how far it got.
 PROGRESS_EVERY_S = 5.0
-# Walks at once when the target answers slower than FAST_ANSWER_S and the user chose none.
-# A walk waits for each answer before its next step; eight overlap those waits (at 200 ms
-# per answer the quick profile's walks took 42 s with eight, 78 s with four, about 220 s
-# with one) and the five links were still followed, each walk with a dozen scenarios.
-SLOW_TARGET_WALKS = 8
-# Below this median answer time a run is bound by its own work, not by waiting: one walk,
-# since more only add their start-ups and switch threads (about 2 s on a quick run on loopback).
-FAST_ANSWER_S = 0.01
 
 
 @dataclass
@@ -73,11 +64,11 @@ def run_stateful(context: RunContext, progress: Callable[[str], None] | None = N
     """Run the stateful phase for `context`'s run; a long one reports its progress every few
     seconds to `progress`.
 
-    Several walks may run at once (`walks_for`), each with its own seed and its share of
-    the profile's scenarios: a walk waits for every answer before its next step, so across a
-    network one walk at a time is the run's latency times its steps. They share the run's
-    rails (one budget, one rate) and record into the one recorder."""
-    walks = walks_for(context.target.stateful_walks, context.recorder.typical_answer_s())
+    Several walks may run at once (the target's `concurrency_for`), each with its own seed
+    and its share of the profile's scenarios: a walk waits for every answer before its next
+    step, so across a network one walk at a time is the run's latency times its steps. They
+    share the run's rails (one budget, one rate) and record into the one recorder."""
+    walks = context.target.concurrency_for(context.recorder.typical_answer_s())
     profile = PROFILE_SETTINGS[context.target.profile]
     share = -(-profile.stateful_max_examples // walks)
     schemas = [
@@ -125,15 +116,6 @@ def run_stateful(context: RunContext, progress: Callable[[str], None] | None = N
     if rails.spent is not None:
         raise RequestBudgetExceeded(rails.spent)
     return run
-
-
-def walks_for(chosen: int | Literal["auto"], typical_answer_s: float | None) -> int:
-    """How many walks run at once: as `chosen`, or by how fast the target answered so far."""
-    if chosen != "auto":
-        return chosen
-    if typical_answer_s is None or typical_answer_s < FAST_ANSWER_S:
-        return 1
-    return SLOW_TARGET_WALKS
 
 
 class _Walk(threading.Thread):

@@ -43,7 +43,7 @@ def demo_env(base_url: str) -> dict[str, str]:
         # down, nor cut a release-profile run short, the way they must on staging.
         "max_requests": "1000000",
         # As many as its answer times call for: one, on loopback.
-        "stateful_walks": "auto",
+        "concurrency": "auto",
         "max_rate": "1000.0",
     }
     return {ENV_VARS[name]: values[name] for name in ENV_VARS}

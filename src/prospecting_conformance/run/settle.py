@@ -9,6 +9,7 @@ reserve the budget kept for it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from prospecting_conformance.checks.lifecycle import TERMINAL
@@ -17,7 +18,7 @@ from prospecting_conformance.client.errors import ProspectingClientError
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.rails.gate import Rails, RailsRefusal, RequestBudgetExceeded
 from prospecting_conformance.run.record import TrackedJob
-from prospecting_conformance.target.config import TargetConfig
+from prospecting_conformance.target.config import SLOW_TARGET_CONCURRENCY, TargetConfig
 
 __all__ = ["UnsettledJob", "settle_jobs"]
 
@@ -54,13 +55,26 @@ def settle_jobs(
         for job_id, job in jobs.items()
         if job.status not in TERMINAL
     }
-    left = []
-    with ProspectingClient(target, rails=rails, settling=True) as client:
-        for job_id, group in sorted(unfinished.items()):
-            status = _settle(client, job_id, group)
-            if status not in TERMINAL:
-                left.append(UnsettledJob(job_id, group, status))
-    return left
+    jobs_in_order = sorted(unfinished.items())
+    with (
+        ProspectingClient(target, rails=rails, settling=True) as client,
+        ThreadPoolExecutor(_at_once(target)) as pool,
+    ):
+        statuses = pool.map(lambda job: _settle(client, *job), jobs_in_order)
+        return [
+            UnsettledJob(job_id, group, status)
+            for (job_id, group), status in zip(jobs_in_order, statuses, strict=True)
+            if status not in TERMINAL
+        ]
+
+
+def _at_once(target: TargetConfig) -> int:
+    """Jobs settled at once: the target's concurrency; `auto` as on a slow target.
+
+    Settle runs in the controller, which has seen none of the run's answers. On loopback
+    eight at a time cost a few hundredths of a second (60 running jobs: 0.29-0.32 s, one
+    at a time 0.24-0.25 s); at 200 ms per answer they save seven eighths of settle's time."""
+    return SLOW_TARGET_CONCURRENCY if target.concurrency == "auto" else target.concurrency
 
 
 def _settle(client: ProspectingClient, job_id: str, group: str) -> str | None:

@@ -64,11 +64,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("--max-requests", "prospecting_max_requests", "= ${var}", ENV_VARS["max_requests"]),
     Option("--max-rate", "prospecting_max_rate", "= ${var}", ENV_VARS["max_rate"]),
     Option(
-        "--stateful-walks",
+        "--concurrency",
         "prospecting_stateful_walks",
-        "stateful walks at once, sharing the profile's scenarios: a number, or auto "
-        "(one on a fast target, more on a slow one; = ${var}; default: auto)",
-        ENV_VARS["stateful_walks"],
+        "requests one process waits for at once (stateful walks, the revisit, settle): a "
+        "number, or auto (one on a fast target, eight on a slow one; = ${var}; default: auto)",
+        ENV_VARS["concurrency"],
     ),
     Option("--seed", "prospecting_seed", "replay a run's generated cases (= ${var})", SEED_VAR),
     Option(

@@ -92,7 +92,7 @@ RUN_SETTINGS = frozenset(
         "job_timeout",
         "max_requests",
         "max_rate",
-        "stateful_walks",
+        "concurrency",
     )
 ) | {SEED_VAR, NO_SHRINK_VAR, SKIP_RULES_VAR}
 

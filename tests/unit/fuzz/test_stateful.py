@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pytest
 
-from prospecting_conformance.fuzz.stateful import (
-    SLOW_TARGET_WALKS,
-    StatefulRun,
-    links_never_followed,
-    walks_for,
-)
+from prospecting_conformance.fuzz.stateful import StatefulRun, links_never_followed
 from prospecting_conformance.spec.links import spec_links
 from prospecting_conformance.spec.model import Spec
 
@@ -58,19 +51,3 @@ def test_the_progress_line_counts_scenarios_and_links() -> None:
     run = StatefulRun(scenarios=55, links_covered={START, GET_CANCELLED})
 
     assert run.progress(declared=5) == "stateful phase: 55 scenarios, 2/5 links followed"
-
-
-@pytest.mark.parametrize(
-    ("chosen", "typical_answer_s", "walks"),
-    [
-        pytest.param("auto", None, 1, id="auto-before-any-answer-one"),
-        pytest.param("auto", 0.001, 1, id="auto-on-loopback-one"),
-        pytest.param("auto", 0.2, SLOW_TARGET_WALKS, id="auto-across-a-network-several"),
-        pytest.param(3, 0.2, 3, id="chosen-wins-on-a-slow-target"),
-        pytest.param(5, 0.001, 5, id="chosen-wins-on-a-fast-target"),
-    ],
-)
-def test_walks_at_once_follow_the_choice_or_the_answer_times(
-    chosen: int | Literal["auto"], typical_answer_s: float | None, walks: int
-) -> None:
-    assert walks_for(chosen, typical_answer_s) == walks

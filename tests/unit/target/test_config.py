@@ -13,7 +13,12 @@ import dataclasses
 import pytest
 
 from prospecting_conformance.core.secret import Secret
-from prospecting_conformance.target.config import KeyName, TargetConfig, TargetConfigError
+from prospecting_conformance.target.config import (
+    SLOW_TARGET_CONCURRENCY,
+    KeyName,
+    TargetConfig,
+    TargetConfigError,
+)
 
 KEY_ALL = "sk_live_all_0123456789abcdef"
 KEY_READ = "sk_live_read_0123456789abcdef"
@@ -63,10 +68,8 @@ def test_a_base_url_needs_the_account_group_its_keys_belong_to() -> None:
         pytest.param({"PROSPECTING_MAX_RATE": "2.5"}, "max_rate", 2.5, id="a-rate"),
         pytest.param({"PROSPECTING_JOB_TIMEOUT": "90"}, "job_timeout", 90.0, id="a-timeout"),
         pytest.param({"PROSPECTING_MAX_REQUESTS": "40"}, "max_requests", 40, id="a-budget"),
-        pytest.param({"PROSPECTING_STATEFUL_WALKS": "6"}, "stateful_walks", 6, id="walks"),
-        pytest.param(
-            {"PROSPECTING_STATEFUL_WALKS": "Auto"}, "stateful_walks", "auto", id="walks-auto"
-        ),
+        pytest.param({"PROSPECTING_CONCURRENCY": "6"}, "concurrency", 6, id="walks"),
+        pytest.param({"PROSPECTING_CONCURRENCY": "Auto"}, "concurrency", "auto", id="walks-auto"),
         pytest.param(
             {"PROSPECTING_AUTH_HEADER": "Authorization"},
             "auth_header",
@@ -121,13 +124,13 @@ def test_each_variable_is_read_typed(variables: dict[str, str], field: str, valu
             id="a-negative-budget",
         ),
         pytest.param(
-            {"PROSPECTING_STATEFUL_WALKS": "17"},
-            "PROSPECTING_STATEFUL_WALKS='17': expected auto or a whole number from 1 to 16",
+            {"PROSPECTING_CONCURRENCY": "17"},
+            "PROSPECTING_CONCURRENCY='17': expected auto or a whole number from 1 to 16",
             id="too-many-walks",
         ),
         pytest.param(
-            {"PROSPECTING_STATEFUL_WALKS": "0"},
-            "PROSPECTING_STATEFUL_WALKS='0': expected auto or a whole number from 1 to 16",
+            {"PROSPECTING_CONCURRENCY": "0"},
+            "PROSPECTING_CONCURRENCY='0': expected auto or a whole number from 1 to 16",
             id="no-walk",
         ),
         pytest.param(
@@ -234,3 +237,20 @@ def test_what_env_exports_from_env_reads_back_the_same(config: TargetConfig) -> 
 
     assert TargetConfig.from_env(target.env()) == target
     assert "export PROSPECTING_AUTH_PREFIX='Bearer '" in target.env_lines()
+
+
+@pytest.mark.parametrize(
+    ("chosen", "typical_answer_s", "at_once"),
+    [
+        pytest.param("auto", None, 1, id="auto-before-any-answer-one"),
+        pytest.param("auto", 0.001, 1, id="auto-on-loopback-one"),
+        pytest.param("auto", 0.2, SLOW_TARGET_CONCURRENCY, id="auto-across-a-network-several"),
+        pytest.param("3", 0.2, 3, id="chosen-wins-on-a-slow-target"),
+        pytest.param("5", 0.001, 5, id="chosen-wins-on-a-fast-target"),
+    ],
+)
+def test_concurrency_follows_the_choice_or_the_answer_times(
+    chosen: str, typical_answer_s: float | None, at_once: int
+) -> None:
+    target = read(PROSPECTING_CONCURRENCY=chosen)
+    assert target.concurrency_for(typical_answer_s) == at_once
