@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import schemathesis
@@ -114,10 +115,18 @@ def fuzz_config(
 
 
 def fuzz_schema(
-    target: TargetConfig, spec: Spec, seed: int, *, stateful_examples: int | None = None
+    target: TargetConfig,
+    spec: Spec,
+    seed: int,
+    *,
+    stateful_examples: int | None = None,
+    known_job_ids: Sequence[str] = (),
 ) -> Any:
     """The spec as schemathesis loads it, pointed at the run's target, sending through the
-    rails of the run bound to it, and nothing while none is."""
+    rails of the run bound to it, and nothing while none is.
+
+    `known_job_ids`: jobs the cases may name, read when a case is drawn (the caller may fill
+    the list after the schema is built)."""
     document = copy.deepcopy(spec.document)
     for name in document["components"]["securitySchemes"]:
         document["components"]["securitySchemes"][name] = security_scheme(target)
@@ -130,20 +139,31 @@ def fuzz_schema(
     if not target.allow_writes:
         # Starting and cancelling jobs are writes: without permission only reads are fuzzed.
         schema = schema.exclude(operation_id=sorted(spec.write_operations))
-    if target.provider_id:
-        _draw_known_provider(schema, target.provider_id)
+    known = {
+        "providerId": [target.provider_id] if target.provider_id else [],
+        "jobId": known_job_ids,
+    }
+    _draw_known_ids(schema, known)
     return schema
 
 
-def _draw_known_provider(schema: schemathesis.BaseSchema, provider_id: str) -> None:
-    """Links cannot carry a provider id (no response holds one), so draw the known one half of
-    the time: otherwise the look-up only ever answers 404."""
+def _draw_known_ids(schema: schemathesis.BaseSchema, known: Mapping[str, Sequence[str]]) -> None:
+    """Draw a known id for a path parameter half of the time, so that the cases of an
+    operation reached by id get past its 404: links cannot carry a provider id (no response
+    holds one), and outside the stateful walk no link carries a job's."""
 
     @schema.hook
     def before_generate_path_parameters(hook_context: Any, strategy: Any) -> Any:
         operation = hook_context.operation
-        if operation is None or "providerId" not in operation.path:
+        names = [] if operation is None else [n for n in known if f"{{{n}}}" in operation.path]
+        if not names:
             return strategy
-        return st.one_of(
-            strategy, strategy.map(lambda params: {**params, "providerId": provider_id})
-        )
+        return st.one_of(strategy, strategy.flatmap(lambda params: _with_known(params, names)))
+
+    def _with_known(params: Any, names: list[str]) -> Any:
+        drawn = {name: st.sampled_from(tuple(known[name])) for name in names if known[name]}
+        if not drawn:
+            # None known (yet): the parameters as generated, whatever schemathesis wraps
+            # them in (the stateful phase's are not a dict).
+            return st.just(params)
+        return st.fixed_dictionaries(drawn).map(lambda ids: {**params, **ids})
