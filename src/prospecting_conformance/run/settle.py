@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from prospecting_conformance.checks.lifecycle import TERMINAL
 from prospecting_conformance.client.api import OperationOptions, ProspectingClient
@@ -18,7 +19,7 @@ from prospecting_conformance.client.errors import ProspectingClientError
 from prospecting_conformance.core.observed import Observed
 from prospecting_conformance.rails.gate import Rails, RailsRefusal, RequestBudgetExceeded
 from prospecting_conformance.run.record import TrackedJob
-from prospecting_conformance.target.config import SLOW_TARGET_CONCURRENCY, TargetConfig
+from prospecting_conformance.target.config import TargetConfig
 
 __all__ = ["UnsettledJob", "settle_jobs"]
 
@@ -56,29 +57,29 @@ def settle_jobs(
         if job.status not in TERMINAL
     }
     jobs_in_order = sorted(unfinished.items())
-    with (
-        ProspectingClient(target, rails=rails, settling=True) as client,
-        ThreadPoolExecutor(_at_once(target)) as pool,
-    ):
-        statuses = pool.map(lambda job: _settle(client, *job), jobs_in_order)
-        return [
-            UnsettledJob(job_id, group, status)
-            for (job_id, group), status in zip(jobs_in_order, statuses, strict=True)
-            if status not in TERMINAL
-        ]
+    with ProspectingClient(target, rails=rails, settling=True) as client:
+        # The first job alone: how fast its answer came says how many to settle at once
+        # (target.concurrency_for); the run's answers were the workers', not this process's.
+        settled = [_settle(client, *job) for job in jobs_in_order[:1]]
+        at_once = target.concurrency_for(settled[0].answer_s if settled else None)
+        with ThreadPoolExecutor(at_once) as pool:
+            settled += pool.map(lambda job: _settle(client, *job), jobs_in_order[1:])
+    return [
+        UnsettledJob(job_id, group, outcome.status)
+        for (job_id, group), outcome in zip(jobs_in_order, settled, strict=True)
+        if outcome.status not in TERMINAL
+    ]
 
 
-def _at_once(target: TargetConfig) -> int:
-    """Jobs settled at once: the target's concurrency; `auto` as on a slow target.
+class _Settled(NamedTuple):
+    """A job's last status known (None: not reached), and how long its first look-up took."""
 
-    Settle runs in the controller, which has seen none of the run's answers. On loopback
-    eight at a time cost a few hundredths of a second (60 running jobs: 0.29-0.32 s, one
-    at a time 0.24-0.25 s); at 200 ms per answer they save seven eighths of settle's time."""
-    return SLOW_TARGET_CONCURRENCY if target.concurrency == "auto" else target.concurrency
+    status: str | None
+    answer_s: float | None = None
 
 
-def _settle(client: ProspectingClient, job_id: str, group: str) -> str | None:
-    """Look the job up, cancel it if it is still going, look again: its last status known."""
+def _settle(client: ProspectingClient, job_id: str, group: str) -> _Settled:
+    """Look the job up, cancel it if it is still going, look again."""
     target = client.config
     # A job of the foreign group (tenancy tests): only that group's key reaches it.
     foreign = group != target.account_group_id and target.foreign_key_all is not None
@@ -87,13 +88,14 @@ def _settle(client: ProspectingClient, job_id: str, group: str) -> str | None:
         "account_group_id": group,
     }
     try:
-        status = _status(client.get_job(job_id, **options))
+        first = client.get_job(job_id, **options)
+        status = _status(first)
         if status not in TERMINAL:
             client.cancel_job(job_id, **options)
             status = _status(client.get_job(job_id, **options))
     except (ProspectingClientError, RailsRefusal, RequestBudgetExceeded):
-        return None
-    return status
+        return _Settled(None)
+    return _Settled(status, first.elapsed_s)
 
 
 def _status(observed: Observed) -> str | None:

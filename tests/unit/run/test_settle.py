@@ -7,6 +7,8 @@ last saw of each job, as the controller hands it to `settle_jobs`.
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -171,3 +173,42 @@ def test_a_job_beyond_the_reserve_is_listed_not_settled(
     # Then the first is settled, and the second, which the budget cannot reach, is listed
     assert left == [UnsettledJob("job-2", "ag-1", None)]
     assert len(api.calls) == 3
+
+
+@pytest.mark.parametrize(
+    ("first_answer_s", "overlapped"),
+    [
+        pytest.param(0.0, False, id="a-fast-first-answer-settles-one-at-a-time"),
+        pytest.param(0.02, True, id="a-slow-first-answer-settles-several-at-once"),
+    ],
+)
+def test_how_fast_the_first_job_answers_sets_how_many_settle_at_once(
+    api: respx.MockRouter,
+    config: TargetConfig,
+    rails: Rails,
+    first_answer_s: float,
+    overlapped: bool,
+) -> None:
+    # Given twelve running jobs on a target whose later answers take 20 ms
+    in_flight, most = 0, 0
+    lock = threading.Lock()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, most
+        with lock:
+            in_flight += 1
+            most = max(most, in_flight)
+            delay = first_answer_s if len(api.calls) == 0 else 0.02
+        time.sleep(delay)
+        with lock:
+            in_flight -= 1
+        return job("completed")
+
+    api.route(path__startswith="/v1/accounts/ag-1/prospecting/").mock(side_effect=answer)
+    jobs = {f"job-{number:02}": tracked("running") for number in range(12)}
+
+    # When settle runs with the concurrency left to auto
+    assert settle_jobs(config, jobs, rails) == []
+
+    # Then it overlapped its waits only when the first answer said the target is slow
+    assert (most > 1) is overlapped, most
