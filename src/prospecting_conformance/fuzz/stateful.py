@@ -100,9 +100,12 @@ def run_stateful(context: RunContext, progress: Callable[[str], None] | None = N
                 walker.ready.wait()
             while running := [walker for walker in walkers if walker.is_alive()]:
                 running[0].join(max(0.0, next_report - time.monotonic()))
-                if progress is not None and time.monotonic() >= next_report:
-                    progress(run.progress(declared))
+                if time.monotonic() >= next_report:
+                    # Moved on with or without a progress line: a deadline left in the past
+                    # would make this loop spin and take the walks' interpreter lock.
                     next_report = time.monotonic() + PROGRESS_EVERY_S
+                    if progress is not None:
+                        progress(run.progress(declared))
         finally:
             # An interrupt (or an error here) stops every walk; each stops its engine and
             # reads it to its end, since its threads send through the bindings above.
