@@ -189,11 +189,16 @@ def run_suite(profile: str, seed: int, xdist: int, env: dict[str, str], slowest:
     for seconds, name in durations:
         tests_s[next((part for part, key in PARTS.items() if key in name), OTHER_TESTS)] += seconds
     failed = tuple(
-        _name(case)
+        f"{_name(case)}: {_first_line(problem.get('message', ''))}"
         for case in cases
-        if case.find("failure") is not None or case.find("error") is not None
+        for problem in (case.find("failure"), case.find("error"))
+        if problem is not None
     )
     return Run(wall, 0, result.returncode, tests_s, tuple(durations[:slowest]), failed)
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "(no message)"
 
 
 def _name(case: ET.Element) -> str:

@@ -8,12 +8,14 @@ flaky gate.
 
 from __future__ import annotations
 
+import ast
 import threading
 import time
-from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from unittest import mock
 
 from schemathesis import engine
 from schemathesis.engine import events
@@ -90,14 +92,11 @@ def run_stateful(context: RunContext, progress: Callable[[str], None] | None = N
             bindings.enter_context(sending_for(schema, context, in_worker_thread=True))
         walkers = [_Walk(schema, run, context) for schema in schemas]
         next_report = time.monotonic() + PROGRESS_EVERY_S
+        if walks > 1:
+            bindings.enter_context(_parsing_one_at_a_time())
         try:
             for walker in walkers:
-                # One at a time until its first scenario: Hypothesis reads a state machine's
-                # source as it starts, and CPython 3.11 before 3.11.9 can fail two threads
-                # that parse at once ("AST constructor recursion depth mismatch",
-                # python/cpython#106905). A walk reaches its first scenario before it sends.
                 walker.start()
-                walker.ready.wait()
             while running := [walker for walker in walkers if walker.is_alive()]:
                 running[0].join(max(0.0, next_report - time.monotonic()))
                 if time.monotonic() >= next_report:
@@ -130,8 +129,6 @@ class _Walk(threading.Thread):
         self._run = run
         self._context = context
         self._stopping = threading.Event()
-        # Set when the walk has begun its first scenario, or ended without one.
-        self.ready = threading.Event()
         self.error: BaseException | None = None
 
     def stop(self) -> None:
@@ -141,8 +138,6 @@ class _Walk(threading.Thread):
         try:
             stream = engine.from_schema(self._schema).execute()
             for event in stream:
-                if isinstance(event, events.ScenarioStarted):
-                    self.ready.set()
                 if self._context.rails.spent is not None or self._stopping.is_set():
                     # The engine reports what a step raised as an error and goes on: stop
                     # it, and read it to its end.
@@ -151,8 +146,26 @@ class _Walk(threading.Thread):
                 _follow(event, self._run, self._context.recorder)
         except BaseException as error:  # handed to the test's thread, which raises it
             self.error = error
-        finally:
-            self.ready.set()
+
+
+@contextmanager
+def _parsing_one_at_a_time() -> Iterator[None]:
+    """While open, `ast.parse` parses for one thread at a time.
+
+    Hypothesis reads a state machine's source each time a walk starts a suite, and CPython
+    3.11 can fail two threads that build an AST at once ("AST constructor recursion depth
+    mismatch", python/cpython#106905): one walk in six at eight at once ended on it. What a
+    parse returns is unchanged; only its turn is.
+    """
+    lock = threading.Lock()
+    parse = ast.parse
+
+    def parse_in_turn(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return parse(*args, **kwargs)
+
+    with mock.patch.object(ast, "parse", parse_in_turn):
+        yield
 
 
 def _follow(event: Any, run: StatefulRun, recorder: Recorder) -> None:
