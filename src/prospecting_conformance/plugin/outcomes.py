@@ -56,7 +56,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         context.recorder.current_test = item.nodeid
 
 
-@pytest.hookimpl(wrapper=True)
+# First in, so last out: the verdict below may fail a report that passed, and schemathesis'
+# own wrapper, which reads a failed report's exception, must see the report as pytest made it
+# (a generated test failed here for a finding its checks recorded has none: INTERNALERROR).
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
