@@ -24,7 +24,7 @@ from schemathesis.engine.run import PhaseName
 from prospecting_conformance.fuzz.checks import FUZZ_CHECKS
 from prospecting_conformance.fuzz.loading import fuzz_schema
 from prospecting_conformance.fuzz.transport import railed_engine_sessions, sending_for
-from prospecting_conformance.rails.gate import RequestBudgetExceeded
+from prospecting_conformance.rails.gate import BudgetRefusal, RequestBudgetExceeded
 from prospecting_conformance.run.context import RunContext
 from prospecting_conformance.run.recorder import Recorder
 from prospecting_conformance.spec.links import spec_links
@@ -71,47 +71,25 @@ def run_stateful(context: RunContext, progress: Callable[[str], None] | None = N
     step, so across a network one walk at a time is the run's latency times its steps. They
     share the run's rails (one budget, one rate) and record into the one recorder."""
     walks = context.target.concurrency_for(context.recorder.typical_answer_s())
-    profile = PROFILE_SETTINGS[context.target.profile]
-    share = -(-profile.stateful_max_examples // walks)
-    schemas = [
-        fuzz_schema(
-            context.target,
-            context.spec,
-            (context.seed + number) % SEED_LIMIT,
-            stateful_examples=share,
-        )
-        for number in range(walks)
-    ]
     run = StatefulRun(walks=walks)
-    declared = len(spec_links(context.spec))
     rails = context.rails
+    walkers = [_Walk(schema, run, context) for schema in _walk_schemas(context, walks)]
+    declared = len(spec_links(context.spec))
+
+    def report() -> None:
+        if progress is not None:
+            progress(run.progress(declared))
+
     with ExitStack() as bindings:
         bindings.enter_context(railed_engine_sessions(rails))
-        for schema in schemas:
-            schema.config.phases.update(phases=["stateful"])
-            bindings.enter_context(sending_for(schema, context, in_worker_thread=True))
-        walkers = [_Walk(schema, run, context) for schema in schemas]
-        next_report = time.monotonic() + PROGRESS_EVERY_S
+        for walker in walkers:
+            bindings.enter_context(sending_for(walker.schema, context, in_worker_thread=True))
         if walks > 1:
             bindings.enter_context(_parsing_one_at_a_time())
-        try:
-            for walker in walkers:
-                walker.start()
-            while running := [walker for walker in walkers if walker.is_alive()]:
-                running[0].join(max(0.0, next_report - time.monotonic()))
-                if time.monotonic() >= next_report:
-                    # Moved on with or without a progress line: a deadline left in the past
-                    # would make this loop spin and take the walks' interpreter lock.
-                    next_report = time.monotonic() + PROGRESS_EVERY_S
-                    if progress is not None:
-                        progress(run.progress(declared))
-        finally:
-            # An interrupt (or an error here) stops every walk; each stops its engine and
-            # reads it to its end, since its threads send through the bindings above.
-            for walker in walkers:
-                walker.stop()
-            for walker in walkers:
-                walker.join()
+            # Each walk may have a start in flight: the settle reserve keeps room for all.
+            bindings.callback(setattr, rails, "concurrent_senders", rails.concurrent_senders)
+            rails.concurrent_senders = walks
+        _walk_all(walkers, report)
     for walker in walkers:
         if walker.error is not None:
             raise walker.error
@@ -120,12 +98,47 @@ def run_stateful(context: RunContext, progress: Callable[[str], None] | None = N
     return run
 
 
+def _walk_schemas(context: RunContext, walks: int) -> list[Any]:
+    """One schema per walk, each with its own seed and its share of the profile's scenarios."""
+    profile = PROFILE_SETTINGS[context.target.profile]
+    share = -(-profile.stateful_max_examples // walks)
+    schemas = []
+    for number in range(walks):
+        seed = (context.seed + number) % SEED_LIMIT
+        schema = fuzz_schema(context.target, context.spec, seed, stateful_examples=share)
+        schema.config.phases.update(phases=["stateful"])
+        schemas.append(schema)
+    return schemas
+
+
+def _walk_all(walkers: list[_Walk], report: Callable[[], None]) -> None:
+    """Start the walks and wait for them all, calling `report` every few seconds."""
+    next_report = time.monotonic() + PROGRESS_EVERY_S
+    try:
+        for walker in walkers:
+            walker.start()
+        while running := [walker for walker in walkers if walker.is_alive()]:
+            running[0].join(max(0.0, next_report - time.monotonic()))
+            if time.monotonic() >= next_report:
+                # Moved on whether or not a line is shown: a deadline left in the past would
+                # make this loop spin and take the walks' interpreter lock.
+                next_report = time.monotonic() + PROGRESS_EVERY_S
+                report()
+    finally:
+        # An interrupt (or an error here) stops every walk; each stops its engine and reads
+        # it to its end, since its threads send through the caller's bindings.
+        for walker in walkers:
+            walker.stop()
+        for walker in walkers:
+            walker.join()
+
+
 class _Walk(threading.Thread):
     """One walk: schemathesis' engine on one schema, its events taken into the shared run."""
 
     def __init__(self, schema: Any, run: StatefulRun, context: RunContext) -> None:
         super().__init__(name="prospecting-stateful-walk", daemon=True)
-        self._schema = schema
+        self.schema = schema
         self._run = run
         self._context = context
         self._stopping = threading.Event()
@@ -136,7 +149,7 @@ class _Walk(threading.Thread):
 
     def run(self) -> None:
         try:
-            stream = engine.from_schema(self._schema).execute()
+            stream = engine.from_schema(self.schema).execute()
             for event in stream:
                 if self._context.rails.spent is not None or self._stopping.is_set():
                     # The engine reports what a step raised as an error and goes on: stop
@@ -144,6 +157,10 @@ class _Walk(threading.Thread):
                     stream.stop()
                     continue
                 _follow(event, self._run, self._context.recorder)
+        except BudgetRefusal:
+            # The budget ran out under the engine (its probes send outside the stream's
+            # control): rails.spent says so, and run_stateful stops the run on it.
+            pass
         except BaseException as error:  # handed to the test's thread, which raises it
             self.error = error
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 from prospecting_conformance.core.clock import Clock, Sleep
@@ -163,6 +164,9 @@ class Rails:
         # The layer this process sends for now (the plugin sets it as each test starts); what
         # settle sends counts as settle's, whichever it is.
         self.layer: Layer = "preflight"
+        # Threads of this process that may each have a start in flight (the stateful walks
+        # set it): each may start a job the reserve must be able to settle.
+        self.concurrent_senders = 1
 
     @property
     def requests_sent(self) -> int:
@@ -182,15 +186,30 @@ class Rails:
         self._refuse_foreign_origin(url)
         self._refuse_unallowed_write(method)
         slot = self.store.update(lambda ledger: self._take_slot(ledger, settling))
-        # The slot already waits out the pause the ledger held when it was taken; a pause that
-        # a 429 starts while this request waits for its slot is read again after each sleep.
+        # The slot already waits out the pause the ledger held when it was taken; a request
+        # that must wait for it asks the ledger again when it wakes (_depart).
         now = self.clock()
         while slot > now:
             self.sleep(slot - now)
-            slot = max(slot, self.paused_until)
+            slot = self.store.update(partial(self._depart, slot=slot))
             now = self.clock()
         self.sent_at.append(now)
         return now
+
+    def _depart(self, ledger: Ledger, *, slot: float) -> float:
+        """Leave now if the slot's time has come, else the reading to wait for instead.
+
+        A pause a 429 started since the slot was taken still holds, and a sender that woke
+        late for its slot keeps the rate's spacing from the last request that left: with
+        several senders at once, a late one and the next on time would otherwise leave
+        closer together than the rate allows."""
+        now = self.clock()
+        turn = max(slot, ledger.paused_until, ledger.last_departure + self._spacing)
+        if turn <= now:
+            ledger.last_departure = now
+            # The later slots, taken before this one left late, move with it.
+            ledger.next_slot = max(ledger.next_slot, now + self._spacing)
+        return turn
 
     def answered(self, status: int, retry_after: str | None) -> None:
         """A response arrived: after a 429, pause every sender for Retry-After seconds."""
@@ -304,13 +323,17 @@ class Rails:
         ledger.sent += 1
         layer = "settle" if settling else self.layer
         ledger.sent_by_layer[layer] = ledger.sent_by_layer.get(layer, 0) + 1
-        slot = max(self.clock(), ledger.next_slot, ledger.paused_until)
+        now = self.clock()
+        slot = max(now, ledger.next_slot, ledger.paused_until)
         ledger.next_slot = slot + self._spacing
+        if slot <= now:
+            ledger.last_departure = now  # it leaves at once; a later slot waits for _depart
         return slot
 
     def _reserve(self, ledger: Ledger) -> int:
-        # Room for the jobs already open, and for one that the request being admitted may start.
-        may_start = 1 if self.config.allow_writes else 0
+        # Room for the jobs already open, and for one that each sender's request in flight (this
+        # one among them) may start.
+        may_start = self.concurrent_senders if self.config.allow_writes else 0
         return SETTLE_REQUESTS_PER_JOB * (sum(ledger.open_jobs.values()) + may_start)
 
     def _refuse_foreign_origin(self, url: str) -> None:

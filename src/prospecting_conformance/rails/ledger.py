@@ -33,6 +33,9 @@ class Ledger:
     sent_by_layer: dict[str, int] = field(default_factory=dict)
     next_slot: float = -math.inf
     paused_until: float = -math.inf
+    # When the last request left: a sender that woke late for its slot must not leave closer
+    # than the rate's spacing to it (several senders at once).
+    last_departure: float = -math.inf
     # Jobs each process started and has not yet seen end: what settle will need.
     open_jobs: dict[str, int] = field(default_factory=dict)
 

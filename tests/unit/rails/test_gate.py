@@ -17,7 +17,7 @@ from prospecting_conformance.rails.gate import (
     Tries,
     WritesNotAllowed,
 )
-from prospecting_conformance.rails.ledger import FileLedgerStore
+from prospecting_conformance.rails.ledger import FileLedgerStore, MemoryLedgerStore
 from prospecting_conformance.rails.weather import RATE_LIMIT_PATIENCE_S, WEATHER_BACKOFF_S
 from prospecting_conformance.target.config import PROFILE_REQUEST_BUDGETS, TargetConfig
 
@@ -101,6 +101,23 @@ def test_the_budget_keeps_a_reserve_for_settling_every_open_job(
         rails.admit("GET", URL, settling=True)
 
 
+def test_the_reserve_has_room_for_a_start_in_flight_from_each_concurrent_sender(
+    config: TargetConfig, clock: FakeClock
+) -> None:
+    # Given a budget of 30, one job open, and four walks that may each be starting a job
+    rails = rails_for(config, clock, max_requests=30)
+    rails.jobs_open(1)
+    rails.concurrent_senders = 4
+
+    # When the run sends what it may
+    for _ in range(15):
+        rails.admit("GET", URL)
+
+    # Then 3 x (1 open + 4 in flight) = 15 are kept to settle them
+    with pytest.raises(RequestBudgetExceeded, match="15 of 30 requests sent, 15 kept"):
+        rails.admit("GET", URL)
+
+
 def test_requests_are_spaced_by_the_rate_with_an_allowance_for_jitter(
     config: TargetConfig, clock: FakeClock
 ) -> None:
@@ -113,6 +130,27 @@ def test_requests_are_spaced_by_the_rate_with_an_allowance_for_jitter(
     spacing = (1 + JITTER_ALLOWANCE_S) / 5
     assert rails.sent_at == pytest.approx([n * spacing for n in range(6)])
     assert rails.sent_at[5] - rails.sent_at[0] > 1.0
+
+
+def test_a_sender_that_wakes_late_keeps_the_spacing_from_the_last_that_left(
+    config: TargetConfig, clock: FakeClock
+) -> None:
+    # Given two senders at 5/s on one ledger (two walks), the first request gone at 0
+    store = MemoryLedgerStore()
+    slow = dataclasses.replace(config, max_rate=5.0)
+    late = Rails(slow, store=store, clock=clock.now, sleep=clock.sleep)
+    on_time = Rails(slow, store=store, clock=clock.now, sleep=clock.sleep)
+    spacing = (1 + JITTER_ALLOWANCE_S) / 5
+    on_time.admit("GET", URL)
+
+    # When the next one wakes 0.15 s late for its slot (a busy machine)
+    late.sleep = lambda seconds: clock.sleep(seconds + 0.15)
+    left_late = late.admit("GET", URL)
+    left_next = on_time.admit("GET", URL)
+
+    # Then the one after it still leaves a full spacing later, not at its own earlier slot
+    assert left_late == pytest.approx(spacing + 0.15)
+    assert left_next - left_late == pytest.approx(spacing)
 
 
 def test_a_429_pauses_every_sender_that_shares_the_ledger(

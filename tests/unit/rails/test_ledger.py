@@ -26,6 +26,7 @@ def record_a_busy_moment(ledger: Ledger) -> str:
     ledger.sent += 3
     ledger.next_slot = 12.5
     ledger.paused_until = 14.0
+    ledger.last_departure = 12.28
     ledger.open_jobs["gw0"] = 2
     return "recorded"
 
@@ -60,7 +61,9 @@ def test_a_change_is_kept_and_its_result_returned(
 
     assert store.update(record_a_busy_moment) == "recorded"
 
-    assert read(store) == Ledger(sent=3, next_slot=12.5, paused_until=14.0, open_jobs={"gw0": 2})
+    assert read(store) == Ledger(
+        sent=3, next_slot=12.5, paused_until=14.0, last_departure=12.28, open_jobs={"gw0": 2}
+    )
 
 
 def test_what_one_file_store_records_another_on_the_same_file_reads(tmp_path: Path) -> None:
@@ -73,7 +76,7 @@ def test_what_one_file_store_records_another_on_the_same_file_reads(tmp_path: Pa
 
     # Then the other reads it, and adds to it
     assert read(controller) == Ledger(
-        sent=3, next_slot=12.5, paused_until=14.0, open_jobs={"gw0": 2}
+        sent=3, next_slot=12.5, paused_until=14.0, last_departure=12.28, open_jobs={"gw0": 2}
     )
     controller.update(lambda ledger: ledger.open_jobs.update({"gw1": 1}))
     assert read(worker).open_jobs == {"gw0": 2, "gw1": 1}
@@ -103,5 +106,6 @@ def test_the_file_is_strict_json_with_never_written_as_a_very_old_reading(
         "sent_by_layer": {},
         "next_slot": -1e300,
         "paused_until": -1e300,
+        "last_departure": -1e300,
         "open_jobs": {},
     }
