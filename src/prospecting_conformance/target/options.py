@@ -65,7 +65,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("--max-rate", "prospecting_max_rate", "= ${var}", ENV_VARS["max_rate"]),
     Option(
         "--concurrency",
-        "prospecting_stateful_walks",
+        "prospecting_concurrency",
         "requests one process waits for at once (stateful walks, the revisit, settle): a "
         "number, or auto (one on a fast target, eight on a slow one; = ${var}; default: auto)",
         ENV_VARS["concurrency"],
